@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+// The data path, one module per stage:
+//   fixture file -> HDF5 (over CHDF5) -> Fixtures (tensors, parameters) -> Layers (over Tensors/CBLAS)
+//   -> Replays (a case's recorded configuration drives the layers) -> Comparison -> Report -> `replay`.
+import PackageDescription
+
+let package = Package(
+    name: "NotebookReplay",
+    products: [
+        .executable(name: "replay", targets: ["replay"]),
+        .library(name: "Report", targets: ["Report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each behind one module.
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // Stages of the data path.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "Tensors", dependencies: ["CBLAS"]),
+        .target(name: "Layers", dependencies: ["Tensors"]),
+        .target(name: "Fixtures", dependencies: ["HDF5", "Tensors"]),
+        .target(name: "Comparison", dependencies: ["Tensors"]),
+        .target(name: "Replays", dependencies: ["Fixtures", "Layers", "Tensors"]),
+        .target(name: "Report", dependencies: ["Fixtures", "Comparison", "Replays", "Tensors"]),
+        .executableTarget(
+            name: "replay",
+            dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Benchmarks are programs, not tests: see tools/benchmark.sh.
+        .executableTarget(
+            name: "LSTMBenchmark", dependencies: ["Layers", "Tensors"], path: "Benchmarks/LSTMBenchmark"),
+
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Samples"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensors"]),
+        .testTarget(name: "LayerTests", dependencies: ["Layers", "Tensors"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "Tensors"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Report", "Fixtures", "HDF5", "Tensors"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// OpenBLAS's CBLAS interface (Debian's libopenblas-dev; include path from pkg-config `openblas`).
+#include <cblas.h>

@@ -1,0 +1,125 @@
+"""Writes fixture files in the format of docs/FIXTURES.md (format version 1).
+
+Every tools/replay_*.py script builds its cases with `FixtureWriter` so that the schema lives in one place:
+
+    with FixtureWriter("fixtures/lstm.h5", notebook="boostcamp/lstm.ipynb",
+                       generator="tools/replay_lstm.py", seed=0) as f:
+        case = f.case("shape_demo_rnn", replay="lstm.rnn", dtype="float32", seed=1,
+                      config={"input_size": 28, "hidden_size": 256, "num_layers": 2},
+                      description="rand(2,20,28) through R.rnn (shape-demo cell)")
+        case.inputs(x=x)
+        case.params(model.rnn.state_dict(), prefix="rnn.")
+        case.outputs(rnn_out=out, hn=hn, cn=cn)          # in dataflow order
+
+Datasets are written deterministically (no timestamps, fixed layout), so regenerating gives identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from typing import Mapping
+
+import h5py
+import numpy as np
+import torch
+
+FORMAT_VERSION = 1
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def seed_everything(seed: int) -> None:
+    """Seeds every generator a notebook may draw from: Python, NumPy and torch."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def as_array(value) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+class FixtureCase:
+    def __init__(self, group: h5py.Group, dtype: str):
+        self.group = group
+        self.dtype = dtype
+
+    def _write(self, sub: str, tensors: Mapping[str, object], floating_ok: bool = True) -> h5py.Group:
+        group = self.group.require_group(sub) if sub != "outputs" else self.group["outputs"]
+        for name, value in tensors.items():
+            array = as_array(value)
+            if array.dtype.kind == "f":
+                if array.dtype != DTYPES[self.dtype]:
+                    raise TypeError(f"{sub}/{name}: {array.dtype} in a {self.dtype} case")
+            elif array.dtype.kind in "iu" and array.dtype not in (np.int64, np.uint8):
+                array = array.astype(np.int64)
+            group.create_dataset(name, data=array, track_times=False)
+        return group
+
+    def inputs(self, **tensors) -> None:
+        """Inputs fed to the computation, including recorded random draws and dropout masks."""
+        self._write("inputs", tensors)
+
+    def params(self, state_dict: Mapping[str, torch.Tensor], prefix: str = "") -> None:
+        """A module's state_dict, verbatim: same keys (with `prefix`), same layouts."""
+        self._write("params", {prefix + k: v for k, v in state_dict.items()})
+
+    def outputs(self, **tensors) -> None:
+        """Every intermediate in dataflow order (keyword order is kept)."""
+        self._write("outputs", tensors)
+
+    def tolerance(self, name: str, *, rtol: float, atol: float, reason: str) -> None:
+        """Overrides the default tolerance of one output; `reason` must give the measured figure."""
+        ds = self.group["outputs"][name]
+        ds.attrs["rtol"] = np.float64(rtol)
+        ds.attrs["atol"] = np.float64(atol)
+        ds.attrs["tolerance_reason"] = reason
+
+    def expect_nonfinite(self, name: str) -> None:
+        """Marks an output whose NaN/Inf are intended (e.g. a row masked entirely with -inf)."""
+        self.group["outputs"][name].attrs["expect_nonfinite"] = np.int64(1)
+
+
+class FixtureWriter:
+    def __init__(self, path: str, *, notebook: str, generator: str, seed: int):
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self.path = path
+        tmp = path + ".tmp"
+        self.file = h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=True)
+        attrs = self.file.attrs
+        attrs["format_version"] = np.int64(FORMAT_VERSION)
+        attrs["notebook"] = notebook
+        attrs["generator"] = generator
+        attrs["seed"] = np.int64(seed)
+        attrs["torch_version"] = torch.__version__
+        attrs["numpy_version"] = np.__version__
+        attrs["h5py_version"] = h5py.__version__
+        attrs["hdf5_version"] = h5py.version.hdf5_version
+
+    def case(self, name: str, *, replay: str, dtype: str, seed: int, config: dict, description: str) -> FixtureCase:
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype {dtype!r}: expected one of {sorted(DTYPES)}")
+        group = self.file.create_group(name, track_order=True)
+        group.attrs["replay"] = replay
+        group.attrs["dtype"] = dtype
+        group.attrs["config"] = json.dumps(config, sort_keys=True)
+        group.attrs["description"] = description
+        group.attrs["seed"] = np.int64(seed)
+        group.create_group("inputs", track_order=True)
+        group.create_group("params", track_order=True)
+        group.create_group("outputs", track_order=True)
+        return FixtureCase(group, dtype)
+
+    def __enter__(self) -> "FixtureWriter":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.file.close()
+        if kind is None:
+            os.replace(self.path + ".tmp", self.path)
+            print(f"wrote {self.path} ({os.path.getsize(self.path)} bytes)")
+        else:
+            os.remove(self.path + ".tmp")
