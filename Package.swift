@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
     ],
     targets: [
         // C libraries, each behind one module.
@@ -24,8 +25,12 @@ let package = Package(
 
         // Stages of the data path.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
-        .target(name: "Tensors", dependencies: ["CBLAS"]),
-        .target(name: "Layers", dependencies: ["Tensors"]),
+        .target(
+            name: "Tensors",
+            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(
+            name: "Layers",
+            dependencies: ["Tensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Fixtures", dependencies: ["HDF5", "Tensors"]),
         .target(name: "Comparison", dependencies: ["Tensors"]),
         .target(name: "Replays", dependencies: ["Fixtures", "Layers", "Tensors"]),

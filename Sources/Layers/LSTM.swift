@@ -1,0 +1,142 @@
+public import Tensors
+
+/// A multi-layer LSTM over batch-first sequences (`nn.LSTM(input_size, hidden_size, num_layers, batch_first=True)`).
+///
+/// Per layer `k` and step `t`, with PyTorch's gate order i, f, g, o in the rows of `weight_ih_l{k}`/`weight_hh_l{k}`:
+///
+///     [i f g o] = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
+///     i, f, o = sigmoid(.), g = tanh(.)
+///     c_t = f * c_{t-1} + i * g,    h_t = o * tanh(c_t)
+///
+/// Layer `k > 0` reads the outputs `h_t` of layer `k - 1`.
+/// Shapes: `x: (N, L, Q)`, `h0, c0: (K, N, D)` -> `output: (N, L, D)` (last layer's `h_t`), `hn, cn: (K, N, D)`.
+/// Parameters (K layers): `weight_ih_l{k}: (4D, Q or D)`, `weight_hh_l{k}: (4D, D)`, `bias_ih_l{k}`, `bias_hh_l{k}: (4D)`.
+/// Matches `R.rnn` in boostcamp `lstm.ipynb`.
+public struct LSTM<S: TensorScalar>: Sendable {
+    /// One layer's parameters, in PyTorch's layout.
+    public struct LayerWeights: Sendable {
+        public let inputHidden: Tensor<S>   // weight_ih_l{k}: (4D, input)
+        public let hiddenHidden: Tensor<S>  // weight_hh_l{k}: (4D, D)
+        public let inputBias: Tensor<S>     // bias_ih_l{k}: (4D)
+        public let hiddenBias: Tensor<S>    // bias_hh_l{k}: (4D)
+    }
+
+    /// The result of a forward pass.
+    public struct Output: Sendable {
+        /// `(N, L, D)`: the last layer's hidden state at every step.
+        public var output: Tensor<S>
+        /// `(K, N, D)`: every layer's hidden state after the last step.
+        public var hn: Tensor<S>
+        /// `(K, N, D)`: every layer's cell state after the last step.
+        public var cn: Tensor<S>
+    }
+
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let layers: [LayerWeights]
+
+    public var numLayers: Int { layers.count }
+
+    /// Loads `{prefix}weight_ih_l{k}`, `weight_hh_l{k}`, `bias_ih_l{k}`, `bias_hh_l{k}` for every layer.
+    public init(
+        inputSize: Int, hiddenSize: Int, numLayers: Int,
+        parameters: inout ParameterStore<S>, prefix: String
+    ) throws(ParameterError) {
+        var layers: [LayerWeights] = []
+        for k in 0..<numLayers {
+            let input = k == 0 ? inputSize : hiddenSize
+            layers.append(LayerWeights(
+                inputHidden: try parameters.take("\(prefix)weight_ih_l\(k)", shape: [4 * hiddenSize, input]),
+                hiddenHidden: try parameters.take("\(prefix)weight_hh_l\(k)", shape: [4 * hiddenSize, hiddenSize]),
+                inputBias: try parameters.take("\(prefix)bias_ih_l\(k)", shape: [4 * hiddenSize]),
+                hiddenBias: try parameters.take("\(prefix)bias_hh_l\(k)", shape: [4 * hiddenSize])))
+        }
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.layers = layers
+    }
+
+    /// The number of parameters: `sum_k 4D (in_k + D + 2)`.
+    public var parameterCount: Int {
+        layers.reduce(0) { $0 + $1.inputHidden.count + $1.hiddenHidden.count + $1.inputBias.count + $1.hiddenBias.count }
+    }
+
+    /// Runs the sequence; `h0`/`c0` default to zeros, as in the notebook's `forward`.
+    public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Output {
+        try LayerError.check("LSTM", "input x", x, is: [-1, -1, inputSize])
+        let (n, length, d) = (x.shape[0], x.shape[1], hiddenSize)
+        guard n > 0, length > 0 else { throw LayerError("LSTM", "input x has shape \(x.shape): empty batch or sequence") }
+        let stateShape = [numLayers, n, d]
+        if let h0 { try LayerError.check("LSTM", "h0", h0, is: stateShape) }
+        if let c0 { try LayerError.check("LSTM", "c0", c0, is: stateShape) }
+        let h0 = h0 ?? .zeros(stateShape)
+        let c0 = c0 ?? .zeros(stateShape)
+
+        var sequence = x
+        var hn: [Tensor<S>] = []
+        var cn: [Tensor<S>] = []
+        for (k, weights) in layers.enumerated() {
+            let (out, h, c) = Self.runLayer(
+                sequence, weights: weights, h0: h0.select(axis: 0, k), c0: c0.select(axis: 0, k),
+                n: n, length: length, d: d)
+            sequence = out
+            hn.append(h)
+            cn.append(c)
+        }
+        return Output(
+            output: sequence,
+            hn: Tensor.concatenated(hn.map { $0.reshaped([1, n, d]) }, axis: 0),
+            cn: Tensor.concatenated(cn.map { $0.reshaped([1, n, d]) }, axis: 0))
+    }
+
+    /// One layer over the whole sequence: `x: (N, L, in), h0, c0: (N, D) -> (N, L, D), hn, cn: (N, D)`.
+    private static func runLayer(
+        _ x: Tensor<S>, weights: LayerWeights, h0: Tensor<S>, c0: Tensor<S>, n: Int, length: Int, d: Int
+    ) -> (Tensor<S>, Tensor<S>, Tensor<S>) {
+        let width = 4 * d
+        // The input projection of every step at once: (N*L, in) x (in, 4D) + b_ih + b_hh.
+        let projected = x.reshaped([n * length, -1]).matmul(weights.inputHidden, transposeOther: true)
+            .addingRow(weights.inputBias).addingRow(weights.hiddenBias)
+        var output = [S](repeating: 0, count: n * length * d)
+        var h = h0.scalars
+        var c = c0.scalars
+        var gates = [S](repeating: 0, count: n * width)
+        projected.scalars.withUnsafeBufferPointer { pre in
+            weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
+                for t in 0..<length {
+                    gates.withUnsafeMutableBufferPointer { g in
+                        for b in 0..<n {
+                            let from = (b * length + t) * width
+                            for j in 0..<width { g[b * width + j] = pre[from + j] }
+                        }
+                        // gates += h_{t-1} W_hh^T
+                        h.withUnsafeBufferPointer { h in
+                            S.gemm(
+                                transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
+                                a: h.baseAddress!, lda: d, b: whh.baseAddress!, ldb: d,
+                                beta: 1, c: g.baseAddress!, ldc: width)
+                        }
+                        for b in 0..<n {
+                            let row = b * width
+                            for j in 0..<d {
+                                let i = Activation.sigmoid(g[row + j])
+                                let f = Activation.sigmoid(g[row + d + j])
+                                let candidate = Activation.tanh(g[row + 2 * d + j])
+                                let o = Activation.sigmoid(g[row + 3 * d + j])
+                                let cell = f * c[b * d + j] + i * candidate
+                                c[b * d + j] = cell
+                                let hidden = o * Activation.tanh(cell)
+                                h[b * d + j] = hidden
+                                output[(b * length + t) * d + j] = hidden
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (
+            Tensor(shape: [n, length, d], scalars: output),
+            Tensor(shape: [n, d], scalars: h), Tensor(shape: [n, d], scalars: c)
+        )
+    }
+}

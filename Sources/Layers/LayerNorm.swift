@@ -1,0 +1,39 @@
+public import Tensors
+
+/// Layer normalization over the last axis (`nn.LayerNorm(D, eps=1e-5)`):
+///
+///     y = (x - mean(x)) / sqrt(var(x) + eps) * weight + bias      (biased variance, over the last axis)
+///
+/// Shapes: `x: (*, D) -> (*, D)`; parameters `weight`, `bias: (D)`.
+public struct LayerNorm<S: TensorScalar>: Sendable {
+    public let weight: Tensor<S>
+    public let bias: Tensor<S>
+    public let eps: S
+
+    public var size: Int { weight.count }
+
+    public init(size: Int, eps: S = 1e-5, parameters: inout ParameterStore<S>, prefix: String) throws(ParameterError) {
+        weight = try parameters.take(prefix + "weight", shape: [size])
+        bias = try parameters.take(prefix + "bias", shape: [size])
+        self.eps = eps
+    }
+
+    public var parameterCount: Int { 2 * size }
+
+    public func callAsFunction(_ x: Tensor<S>) throws(LayerError) -> Tensor<S> {
+        guard x.shape.last == size else { throw LayerError("LayerNorm", "input has shape \(x.shape), expected (*, \(size))") }
+        var y = x.scalars
+        let d = size
+        for start in stride(from: 0, to: y.count, by: d) {
+            var mean: S = 0
+            for j in 0..<d { mean += y[start + j] }
+            mean /= S(d)
+            var variance: S = 0
+            for j in 0..<d { variance += (y[start + j] - mean) * (y[start + j] - mean) }
+            variance /= S(d)
+            let inverse = 1 / S.sqrt(variance + eps)
+            for j in 0..<d { y[start + j] = (y[start + j] - mean) * inverse * weight.scalars[j] + bias.scalars[j] }
+        }
+        return Tensor(shape: x.shape, scalars: y)
+    }
+}

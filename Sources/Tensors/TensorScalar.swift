@@ -1,0 +1,47 @@
+internal import CBLAS
+public import RealModule
+
+/// A floating-point type the layers compute in: `Float` (PyTorch's float32) or `Double` (float64).
+///
+/// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
+/// (`sgemm`/`dgemm`) and its name in fixtures.
+public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
+    /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
+    static var dtypeName: String { get }
+
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C`, with `op(A): (m, k)`, `op(B): (k, n)`, `C: (m, n)`.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE { flag ? CblasTrans : CblasNoTrans }
+
+extension Float: TensorScalar {
+    public static var dtypeName: String { "float32" }
+
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Double: TensorScalar {
+    public static var dtypeName: String { "float64" }
+
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
