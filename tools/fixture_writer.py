@@ -42,10 +42,34 @@ def as_array(value) -> np.ndarray:
     return np.asarray(value)
 
 
+class RecordedDropout(torch.nn.Dropout):
+    """`nn.Dropout` that keeps the mask it drew, so a fixture can record it (docs/FIXTURES.md, "Dropout").
+
+    Same RNG use and the same result as `nn.Dropout` in train mode: `x * mask / (1 - p)` with
+    `mask ~ Bernoulli(1 - p)`; in eval mode the identity (and no mask). Swap it in for the notebook's
+    `nn.Dropout` (e.g. `model.drop = RecordedDropout(p)`), run forward, then write `layer.mask` as
+    `dropout.<where>`. `masks` keeps every mask drawn, in call order, when the layer runs more than once.
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__(p)
+        self.mask = None
+        self.masks = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        mask = torch.empty_like(x).bernoulli_(1 - self.p).to(torch.bool)
+        self.mask = mask
+        self.masks.append(mask)
+        return x * mask / (1 - self.p)
+
+
 class FixtureCase:
-    def __init__(self, group: h5py.Group, dtype: str):
+    def __init__(self, group: h5py.Group, dtype: str, shared: dict):
         self.group = group
         self.dtype = dtype
+        self.shared = shared
 
     def _write(self, sub: str, tensors: Mapping[str, object], floating_ok: bool = True) -> h5py.Group:
         group = self.group.require_group(sub) if sub != "outputs" else self.group["outputs"]
@@ -56,7 +80,14 @@ class FixtureCase:
                     raise TypeError(f"{sub}/{name}: {array.dtype} in a {self.dtype} case")
             elif array.dtype.kind in "iu" and array.dtype not in (np.int64, np.uint8):
                 array = array.astype(np.int64)
-            group.create_dataset(name, data=array, track_times=False)
+            key = (array.dtype.str, array.shape, array.tobytes())
+            if sub == "params" and key in self.shared:
+                # The same parameters in several cases are stored once: a hard link to the first copy.
+                group[name] = self.shared[key]
+            else:
+                group.create_dataset(name, data=array, track_times=False)
+                if sub == "params":
+                    self.shared[key] = group[name]
         return group
 
     def inputs(self, **tensors) -> None:
@@ -89,6 +120,7 @@ class FixtureWriter:
         self.path = path
         tmp = path + ".tmp"
         self.file = h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=True)
+        self.shared = {}
         attrs = self.file.attrs
         attrs["format_version"] = np.int64(FORMAT_VERSION)
         attrs["notebook"] = notebook
@@ -111,7 +143,7 @@ class FixtureWriter:
         group.create_group("inputs", track_order=True)
         group.create_group("params", track_order=True)
         group.create_group("outputs", track_order=True)
-        return FixtureCase(group, dtype)
+        return FixtureCase(group, dtype, self.shared)
 
     def __enter__(self) -> "FixtureWriter":
         return self
