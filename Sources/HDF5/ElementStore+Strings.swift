@@ -68,6 +68,7 @@ extension ElementStore {
     }
 
     /// Writes strings into a store created with `makeStringType(...)` as its type.
+    /// `size` is the fixed length in bytes (at least 1), ignored for variable-length strings.
     func writeStrings(_ values: [String], variableLength: Bool, size: Int, encoding: HDF5StringEncoding)
         throws(HDF5Error)
     {

@@ -86,7 +86,7 @@ extension HDF5Object: HDF5AttributeHolder {
         if encoding == .ascii, let bad = values.first(where: { !$0.unicodeScalars.allSatisfy(\.isASCII) }) {
             throw site.error("writeStringAttribute", "\(site.subject): \"\(bad)\" is not ASCII; write it as UTF-8")
         }
-        let size = values.map(\.utf8.count).max() ?? 0
+        let size = max(1, values.map(\.utf8.count).max() ?? 0)  // HDF5 has no 0-byte fixed strings
         let fileType = try ElementStore.makeStringType(
             variableLength: variableLength, size: size, encoding: encoding, at: site)
         defer { H5.close("H5Tclose", fileType, H5Tclose) }
