@@ -20,8 +20,9 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         self.stack = stack
     }
 
+    /// The message, then call, path and file in brackets, then the stack when there is one.
     public var description: String {
-        var text = "\(file): \(path): \(message) (\(call))"
+        var text = "\(message) [\(call) at \(path) in \(file)]"
         if !stack.isEmpty { text += "\nHDF5 error stack:\n" + stack }
         return text
     }
