@@ -38,15 +38,15 @@ extension ElementStore {
                 return try readRaw(Int8.self, memoryType: native, count: count).map(Int64.init)
             }
         case .signedInteger(1, _):
-            raw = try readRaw(Int8.self, memoryType: CHDF5_T_NATIVE_INT8(), count: count).map(Int64.init)
+            raw = try readRaw(Int8.self, memoryType: H5.constant(CHDF5_T_NATIVE_INT8), count: count).map(Int64.init)
         case .unsignedInteger(1, _):
-            raw = try readRaw(UInt8.self, memoryType: CHDF5_T_NATIVE_UINT8(), count: count).map(Int64.init)
+            raw = try readRaw(UInt8.self, memoryType: H5.constant(CHDF5_T_NATIVE_UINT8), count: count).map(Int64.init)
         case .signedInteger, .unsignedInteger:
             guard allowingConversion else {
                 throw site.error("read", "\(site.subject) is stored as \(stored); reading it as Bool would narrow"
                     + " (pass allowingConversion: true to let HDF5 convert)")
             }
-            raw = try readRaw(Int64.self, memoryType: CHDF5_T_NATIVE_INT64(), count: count)
+            raw = try readRaw(Int64.self, memoryType: H5.constant(CHDF5_T_NATIVE_INT64), count: count)
         default:
             throw site.error("read", "\(site.subject) is stored as \(stored); reading it as Bool is impossible")
         }

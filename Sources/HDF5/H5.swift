@@ -46,6 +46,12 @@ enum H5 {
         try call(name, at: site, message: message(), failed: { $0 < 0 }, body)
     }
 
+    /// Evaluates libhdf5 "constants" (`H5T_NATIVE_FLOAT`, `H5F_ACC_RDONLY`): those macros call `H5open()`, so
+    /// they are serialized too. They cannot fail once the library is open.
+    static func constant<R>(_ body: () -> R) -> R {
+        lock.withLock(body)
+    }
+
     /// Closes a handle without ever throwing or trapping (for `deinit` and `defer`); a failure is dropped.
     static func close(_ name: String, _ id: hid_t, _ closer: (hid_t) -> herr_t) {
         _ = try? call(name, at: Site(path: "", file: ""), { closer(id) })

@@ -22,3 +22,18 @@ public protocol HDF5AttributeHolder {
     func writeStringArrayAttribute(
         _ name: String, _ values: [String], encoding: HDF5StringEncoding, variableLength: Bool) throws(HDF5Error)
 }
+
+/// The defaults of `HDF5Object`'s implementations, for callers holding an `any HDF5AttributeHolder`.
+extension HDF5AttributeHolder {
+    public func readAttribute<T: HDF5Element>(_ name: String, as type: T.Type) throws(HDF5Error) -> [T] {
+        try readAttribute(name, as: type, allowingConversion: false)
+    }
+
+    public func writeStringAttribute(_ name: String, _ value: String) throws(HDF5Error) {
+        try writeStringAttribute(name, value, encoding: .utf8, variableLength: true)
+    }
+
+    public func writeStringArrayAttribute(_ name: String, _ values: [String]) throws(HDF5Error) {
+        try writeStringArrayAttribute(name, values, encoding: .utf8, variableLength: true)
+    }
+}

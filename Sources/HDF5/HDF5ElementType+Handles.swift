@@ -7,15 +7,15 @@ extension HDF5ElementType {
         at site: Site, _ body: (_ memory: hid_t, _ file: hid_t) throws(HDF5Error) -> R
     ) throws(HDF5Error) -> R {
         switch kind {
-        case .float32: return try body(CHDF5_T_NATIVE_FLOAT(), CHDF5_T_IEEE_F32LE())
-        case .float64: return try body(CHDF5_T_NATIVE_DOUBLE(), CHDF5_T_IEEE_F64LE())
-        case .int32: return try body(CHDF5_T_NATIVE_INT32(), CHDF5_T_STD_I32LE())
-        case .int64: return try body(CHDF5_T_NATIVE_INT64(), CHDF5_T_STD_I64LE())
-        case .uint8: return try body(CHDF5_T_NATIVE_UINT8(), CHDF5_T_STD_U8LE())
+        case .float32: return try body(H5.constant(CHDF5_T_NATIVE_FLOAT), H5.constant(CHDF5_T_IEEE_F32LE))
+        case .float64: return try body(H5.constant(CHDF5_T_NATIVE_DOUBLE), H5.constant(CHDF5_T_IEEE_F64LE))
+        case .int32: return try body(H5.constant(CHDF5_T_NATIVE_INT32), H5.constant(CHDF5_T_STD_I32LE))
+        case .int64: return try body(H5.constant(CHDF5_T_NATIVE_INT64), H5.constant(CHDF5_T_STD_I64LE))
+        case .uint8: return try body(H5.constant(CHDF5_T_NATIVE_UINT8), H5.constant(CHDF5_T_STD_U8LE))
         case .bool:
-            let memory = try Self.makeBoolEnum(over: CHDF5_T_NATIVE_INT8(), at: site)
+            let memory = try Self.makeBoolEnum(over: H5.constant(CHDF5_T_NATIVE_INT8), at: site)
             defer { H5.close("H5Tclose", memory, H5Tclose) }
-            let file = try Self.makeBoolEnum(over: CHDF5_T_STD_I8LE(), at: site)
+            let file = try Self.makeBoolEnum(over: H5.constant(CHDF5_T_STD_I8LE), at: site)
             defer { H5.close("H5Tclose", file, H5Tclose) }
             return try body(memory, file)
         }

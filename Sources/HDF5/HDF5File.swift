@@ -38,7 +38,7 @@ public final class HDF5File: @unchecked Sendable {
         guard isHDF5 > 0 else {
             throw site.error("H5Fis_hdf5", "not an HDF5 file: \(path) has no HDF5 signature (\(info.st_size) bytes)")
         }
-        let flags = mode == .readOnly ? CHDF5_F_ACC_RDONLY() : CHDF5_F_ACC_RDWR()
+        let flags = H5.constant(mode == .readOnly ? CHDF5_F_ACC_RDONLY : CHDF5_F_ACC_RDWR)
         do throws(HDF5Error) {
             let id = try site.call("H5Fopen") { H5Fopen(path, flags, CHDF5_P_DEFAULT()) }
             return HDF5File(id: id, path: path)

@@ -171,7 +171,8 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
         case .found(let kind) where kind == wanted:
             return
         case .found(let kind):
-            throw error("\(full) is \(kind == .group ? "a group" : kind == .dataset ? "a dataset" : "not a group or dataset"), not a \(noun)")
+            let actual = kind == .group ? "a group" : kind == .dataset ? "a dataset" : "neither a group nor a dataset"
+            throw error("\(full) is \(actual), not a \(noun)")
         case .missing(let component, let parent, let isLast):
             throw isLast
                 ? error("no \(noun) '\(component)' in \(parent)")
