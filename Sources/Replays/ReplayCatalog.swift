@@ -5,6 +5,7 @@ public enum ReplayCatalog {
         LSTMReplays.all,
         CaptioningRNNReplays.all,
         VisionTransformerReplays.all,
+        AttentionReplays.all,
     ].flatMap { $0 }
 
     /// The replay called `name`, if any.
