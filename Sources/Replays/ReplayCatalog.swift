@@ -6,6 +6,7 @@ public enum ReplayCatalog {
         CaptioningRNNReplays.all,
         VisionTransformerReplays.all,
         AttentionReplays.all,
+        AdversarialAutoencoderReplays.all,
     ].flatMap { $0 }
 
     /// The replay called `name`, if any.

@@ -4,7 +4,7 @@ public import Tensors
 /// What a replay reads from a case: its configuration, its inputs by name and its parameters, typed in `S`.
 public struct ReplayInput<S: TensorScalar>: Sendable {
     public let fixture: FixtureCase
-    /// The `state_dict`, handed out strictly (see `ParameterStore`).
+    /// The `state_dict`, handed out strictly (see `ParameterStore`); int64 buffers through `takeInteger`.
     public var parameters: ParameterStore<S>
 
     public var configuration: CaseConfiguration { fixture.configuration }
@@ -12,13 +12,18 @@ public struct ReplayInput<S: TensorScalar>: Sendable {
     public init(_ fixture: FixtureCase) throws(ReplayError) {
         self.fixture = fixture
         var parameters: [String: Tensor<S>] = [:]
+        var integers: [String: Tensor<Int64>] = [:]
         for (key, value) in fixture.parameters {
+            if case .int64(let buffer) = value {
+                integers[key] = buffer          // an int64 buffer, e.g. BatchNorm's num_batches_tracked
+                continue
+            }
             guard let tensor = value.floating(S.self) else {
                 throw ReplayError("parameter '\(key)' is \(value.dtypeName), the case is \(S.dtypeName)")
             }
             parameters[key] = tensor
         }
-        self.parameters = ParameterStore(parameters)
+        self.parameters = ParameterStore(parameters, integers: integers)
     }
 
     /// Whether the case has an input called `name`.
