@@ -126,7 +126,7 @@ class FixtureWriter:
         attrs["notebook"] = notebook
         attrs["generator"] = generator
         attrs["seed"] = np.int64(seed)
-        attrs["torch_version"] = torch.__version__
+        attrs["torch_version"] = str(torch.__version__)  # TorchVersion is a str subclass h5py cannot store
         attrs["numpy_version"] = np.__version__
         attrs["h5py_version"] = h5py.__version__
         attrs["hdf5_version"] = h5py.version.hdf5_version
