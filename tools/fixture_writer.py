@@ -126,10 +126,10 @@ class FixtureWriter:
         attrs["notebook"] = notebook
         attrs["generator"] = generator
         attrs["seed"] = np.int64(seed)
-        attrs["torch_version"] = str(torch.__version__)  # TorchVersion is a str subclass h5py cannot store
-        attrs["numpy_version"] = np.__version__
-        attrs["h5py_version"] = h5py.__version__
-        attrs["hdf5_version"] = h5py.version.hdf5_version
+        attrs["torch_version"] = str(torch.__version__)
+        attrs["numpy_version"] = str(np.__version__)
+        attrs["h5py_version"] = str(h5py.__version__)
+        attrs["hdf5_version"] = str(h5py.version.hdf5_version)
 
     def case(self, name: str, *, replay: str, dtype: str, seed: int, config: dict, description: str) -> FixtureCase:
         if dtype not in DTYPES:

@@ -47,9 +47,12 @@ public struct Tensor<Element: Sendable>: Sendable {
     }
 
     /// The multi-index of the element at row-major `offset`.
-    public func index(ofOffset offset: Int) -> [Int] {
+    public func index(ofOffset offset: Int) -> [Int] { Self.index(ofOffset: offset, in: shape) }
+
+    /// The multi-index of row-major `offset` in a tensor of `shape`.
+    public static func index(ofOffset offset: Int, in shape: [Int]) -> [Int] {
         var rest = offset
-        var index = Array(repeating: 0, count: rank)
+        var index = Array(repeating: 0, count: shape.count)
         for axis in shape.indices.reversed() where shape[axis] > 0 {
             index[axis] = rest % shape[axis]
             rest /= shape[axis]
