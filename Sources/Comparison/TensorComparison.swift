@@ -5,7 +5,7 @@ public import Tensors
 /// Shape and dtype must match exactly. Elementwise: `|a - e| <= atol + rtol * |e|`. NaN policy: a NaN or Inf in
 /// `actual` where the reference is finite fails, and an error that is NaN never passes; where the reference holds
 /// NaN/Inf on purpose (`expectNonfinite`), `actual` must hold NaN, or the same infinity, at exactly those positions.
-public struct TensorComparison: Sendable, Codable {
+public struct TensorComparison: Sendable, Encodable {
     public var name: String
     public var shape: [Int]
     public var dtype: String
@@ -23,6 +23,29 @@ public struct TensorComparison: Sendable, Codable {
     public var problem: String?
 
     public var passed: Bool { problem == nil && mismatches == 0 }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, shape, dtype, tolerance, maxAbsError, maxAbsIndex, actualAtMaxAbs, expectedAtMaxAbs, maxRelError
+        case mismatches, total, problem, passed
+    }
+
+    /// The stored fields and the derived `passed`, for `replay --json`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(shape, forKey: .shape)
+        try c.encode(dtype, forKey: .dtype)
+        try c.encode(tolerance, forKey: .tolerance)
+        try c.encode(maxAbsError, forKey: .maxAbsError)
+        try c.encode(maxAbsIndex, forKey: .maxAbsIndex)
+        try c.encode(actualAtMaxAbs, forKey: .actualAtMaxAbs)
+        try c.encode(expectedAtMaxAbs, forKey: .expectedAtMaxAbs)
+        try c.encode(maxRelError, forKey: .maxRelError)
+        try c.encode(mismatches, forKey: .mismatches)
+        try c.encode(total, forKey: .total)
+        try c.encodeIfPresent(problem, forKey: .problem)
+        try c.encode(passed, forKey: .passed)
+    }
 
     /// Compares `actual` with `expected` under `tolerance`.
     public static func compare(

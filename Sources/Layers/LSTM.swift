@@ -90,24 +90,27 @@ public struct LSTM<S: TensorScalar>: Sendable {
     }
 
     /// One layer over the whole sequence: `x: (N, L, in), h0, c0: (N, D) -> (N, L, D), hn, cn: (N, D)`.
+    /// Pre-specialized: callers across modules are generic over `S`, and the step loop must not pay for that.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     private static func runLayer(
         _ x: Tensor<S>, weights: LayerWeights, h0: Tensor<S>, c0: Tensor<S>, n: Int, length: Int, d: Int
     ) -> (Tensor<S>, Tensor<S>, Tensor<S>) {
         let width = 4 * d
-        // The input projection of every step at once: (N*L, in) x (in, 4D) + b_ih + b_hh.
+        // The input projection of every step at once: (N*L, in) x (in, 4D); the biases are added per step.
         let projected = x.reshaped([n * length, -1]).matmul(weights.inputHidden, transposeOther: true)
-            .addingRow(weights.inputBias).addingRow(weights.hiddenBias)
         var output = [S](repeating: 0, count: n * length * d)
         var h = h0.scalars
         var c = c0.scalars
         var gates = [S](repeating: 0, count: n * width)
         projected.scalars.withUnsafeBufferPointer { pre in
             weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
+                let (bih, bhh) = (weights.inputBias.scalars, weights.hiddenBias.scalars)
                 for t in 0..<length {
                     gates.withUnsafeMutableBufferPointer { g in
                         for b in 0..<n {
                             let from = (b * length + t) * width
-                            for j in 0..<width { g[b * width + j] = pre[from + j] }
+                            for j in 0..<width { g[b * width + j] = pre[from + j] + bih[j] + bhh[j] }
                         }
                         // gates += h_{t-1} W_hh^T
                         h.withUnsafeBufferPointer { h in

@@ -1,7 +1,13 @@
 /// Every replay the harness knows, by the name a case's `replay` attribute gives.
 public enum ReplayCatalog {
-    /// Each notebook contributes its replays here, in one line.
-    public static let all: [any Replay.Type] = LSTMReplays.all + CaptioningTransformerReplays.all
+    /// Each notebook family contributes its replays here, one line each.
+    public static let all: [any Replay.Type] = [
+        LSTMReplays.all,
+        CaptioningRNNReplays.all,
+        VisionTransformerReplays.all,
+        AttentionReplays.all,
+        CaptioningTransformerReplays.all,
+    ].flatMap { $0 }
 
     /// The replay called `name`, if any.
     public static func replay(named name: String) -> (any Replay.Type)? {
