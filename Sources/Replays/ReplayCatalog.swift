@@ -7,6 +7,7 @@ public enum ReplayCatalog {
         VisionTransformerReplays.all,
         AttentionReplays.all,
         AdversarialAutoencoderReplays.all,
+        CaptioningTransformerReplays.all,
     ].flatMap { $0 }
 
     /// The replay called `name`, if any.

@@ -1,0 +1,25 @@
+public import Tensors
+
+/// Dropout replayed from a recorded mask, NaN-preserving: `y = x * mask / (1 - p)` (mask 1 = kept), the identity
+/// when there is no mask (eval mode).
+///
+/// Unlike `Dropout`, a dropped element is computed as `x * 0`, not replaced by 0, so a NaN stays NaN as in PyTorch
+/// (`RecordedDropout`/`nn.Dropout` multiply): the softmax of a fully masked attention row is NaN and stays NaN after
+/// the attention dropout. `1 - p` is formed in double precision and then rounded to `S`, as PyTorch rounds the
+/// Python scalar. Shapes: `x`, `mask`: the same shape. Matches `nn.Dropout(p)` in cs231n `transformer_layers.py`.
+public struct MaskedDropout<S: TensorScalar>: Sendable {
+    public let p: Double
+
+    public init(p: Double) {
+        self.p = p
+    }
+
+    public func callAsFunction(_ x: Tensor<S>, mask: Tensor<Bool>?) throws(LayerError) -> Tensor<S> {
+        guard let mask else { return x }
+        guard mask.shape == x.shape else {
+            throw LayerError("Dropout", "mask has shape \(mask.shape), the input \(x.shape)")
+        }
+        let keep = S(1 - p)
+        return Tensor(shape: x.shape, scalars: zip(x.scalars, mask.scalars).map { ($0 * ($1 ? 1 : 0)) / keep })
+    }
+}
