@@ -53,6 +53,9 @@ import Tensors
         let mask = Tensor<Bool>(shape: [4], scalars: [true, false, true, true])
         #expect(try Dropout<Float>(p: 0.5)(x, mask: mask).scalars == [2, 0, 6, 8])
         #expect(try Dropout<Float>(p: 0.5)(x, mask: nil) == x)
+        // A dropped NaN stays NaN (x * 0), as PyTorch computes it.
+        let dropped = try Dropout<Float>(p: 0.5)(Tensor(shape: [1], scalars: [.nan]), mask: Tensor(shape: [1], scalars: [false]))
+        #expect(dropped.scalars[0].isNaN)
     }
 
     @Test func layerNormUsesTheBiasedVariance() throws {

@@ -35,7 +35,7 @@ public struct CaptioningMultiHeadAttention<S: TensorScalar>: Sendable {
     public let value: Linear<S>
     public let proj: Linear<S>
     public let numHeads: Int
-    public let attentionDropout: MaskedDropout<S>
+    public let attentionDropout: Dropout<S>
 
     public var embedDim: Int { proj.outFeatures }
     public var headDim: Int { embedDim / numHeads }
@@ -51,7 +51,7 @@ public struct CaptioningMultiHeadAttention<S: TensorScalar>: Sendable {
         value = try Linear(inFeatures: embedDim, outFeatures: embedDim, parameters: &parameters, prefix: prefix + "value.")
         proj = try Linear(inFeatures: embedDim, outFeatures: embedDim, parameters: &parameters, prefix: prefix + "proj.")
         self.numHeads = numHeads
-        attentionDropout = MaskedDropout(p: p)
+        attentionDropout = Dropout(p: p)
     }
 
     /// `attnMask: (S, T)`, true = may attend; `dropoutMask: (N, H, S, T)` in train mode, nil in eval mode.

@@ -13,7 +13,7 @@ public import Tensors
 public struct PositionalEncoding<S: TensorScalar>: Sendable {
     /// `(1, max_len, D)`: the loaded buffer.
     public let pe: Tensor<S>
-    public let dropout: MaskedDropout<S>
+    public let dropout: Dropout<S>
 
     public var embedDim: Int { pe.shape[2] }
     public var maxLen: Int { pe.shape[1] }
@@ -23,7 +23,7 @@ public struct PositionalEncoding<S: TensorScalar>: Sendable {
         embedDim: Int, maxLen: Int, p: Double, parameters: inout ParameterStore<S>, prefix: String
     ) throws(ParameterError) {
         pe = try parameters.take(prefix + "pe", shape: [1, maxLen, embedDim])
-        dropout = MaskedDropout(p: p)
+        dropout = Dropout(p: p)
     }
 
     /// The first `length` rows of the table, from the formula, computed in `S` in PyTorch's order:

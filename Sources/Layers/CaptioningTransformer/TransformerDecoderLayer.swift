@@ -56,7 +56,7 @@ public struct TransformerDecoderLayer<S: TensorScalar>: Sendable {
     public let norm1: LayerNorm<S>
     public let norm2: LayerNorm<S>
     public let norm3: LayerNorm<S>
-    public let dropout: MaskedDropout<S>
+    public let dropout: Dropout<S>
 
     public init(
         inputDim: Int, numHeads: Int, dimFeedforward: Int, p: Double,
@@ -71,7 +71,7 @@ public struct TransformerDecoderLayer<S: TensorScalar>: Sendable {
         norm1 = try LayerNorm(size: inputDim, parameters: &parameters, prefix: prefix + "norm1.")
         norm2 = try LayerNorm(size: inputDim, parameters: &parameters, prefix: prefix + "norm2.")
         norm3 = try LayerNorm(size: inputDim, parameters: &parameters, prefix: prefix + "norm3.")
-        dropout = MaskedDropout(p: p)
+        dropout = Dropout(p: p)
     }
 
     /// `tgtMask: (T, T)`, true = may attend (the model passes `torch.tril(ones(T, T))`).

@@ -24,7 +24,7 @@ import Tensors
     }
 
     @Test func maskedDropoutKeepsNaNInDroppedPlaces() throws {
-        let dropout = MaskedDropout<Float>(p: 0.5)
+        let dropout = Dropout<Float>(p: 0.5)
         let y = try dropout(Tensor(shape: [3], scalars: [.nan, 1, 3]), mask: Tensor(shape: [3], scalars: [false, false, true]))
         #expect(y.scalars[0].isNaN)
         #expect(y.scalars[1] == 0 && y.scalars[2] == 6)
