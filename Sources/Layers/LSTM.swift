@@ -1,4 +1,6 @@
 public import Tensors
+import Dispatch
+import Foundation
 
 /// A multi-layer LSTM over batch-first sequences (`nn.LSTM(input_size, hidden_size, num_layers, batch_first=True)`).
 ///
@@ -103,43 +105,59 @@ public struct LSTM<S: TensorScalar>: Sendable {
         var h = h0.scalars
         var c = c0.scalars
         var gates = [S](repeating: 0, count: n * width)
+        // Rows of the batch are independent: the pointwise part of a step runs in parallel chunks.
+        let chunks = min(n, Self.pointwiseChunks)
         projected.scalars.withUnsafeBufferPointer { pre in
-            weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
-                let (bih, bhh) = (weights.inputBias.scalars, weights.hiddenBias.scalars)
-                for t in 0..<length {
-                    gates.withUnsafeMutableBufferPointer { g in
-                        for b in 0..<n {
-                            let from = (b * length + t) * width
-                            for j in 0..<width { g[b * width + j] = pre[from + j] + bih[j] + bhh[j] }
-                        }
-                        // gates += h_{t-1} W_hh^T
-                        h.withUnsafeBufferPointer { h in
-                            S.gemm(
-                                transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
-                                a: h.baseAddress!, lda: d, b: whh.baseAddress!, ldb: d,
-                                beta: 1, c: g.baseAddress!, ldc: width)
-                        }
-                        for b in 0..<n {
-                            let row = b * width
-                            for j in 0..<d {
-                                let i = Activation.sigmoid(g[row + j])
-                                let f = Activation.sigmoid(g[row + d + j])
-                                let candidate = Activation.tanh(g[row + 2 * d + j])
-                                let o = Activation.sigmoid(g[row + 3 * d + j])
-                                let cell = f * c[b * d + j] + i * candidate
-                                c[b * d + j] = cell
-                                let hidden = o * Activation.tanh(cell)
-                                h[b * d + j] = hidden
-                                output[(b * length + t) * d + j] = hidden
-                            }
+        weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
+        weights.inputBias.scalars.withUnsafeBufferPointer { bih in
+        weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
+        gates.withUnsafeMutableBufferPointer { g in
+        h.withUnsafeMutableBufferPointer { h in
+        c.withUnsafeMutableBufferPointer { c in
+        output.withUnsafeMutableBufferPointer { out in
+            let (pre, whh, bih, bhh) = (pre.baseAddress!, whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
+            let (g, h, c, out) = (
+                RowPointer(g.baseAddress!), RowPointer(h.baseAddress!), RowPointer(c.baseAddress!), RowPointer(out.baseAddress!))
+            for t in 0..<length {
+                for b in 0..<n {
+                    let from = (b * length + t) * width
+                    for j in 0..<width { g.base[b * width + j] = pre[from + j] + bih[j] + bhh[j] }
+                }
+                // gates += h_{t-1} W_hh^T
+                S.gemm(
+                    transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
+                    a: h.base, lda: d, b: whh, ldb: d, beta: 1, c: g.base, ldc: width)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for b in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
+                        let row = g.base + b * width
+                        let (h, c, out) = (h.base, c.base, out.base)
+                        for j in 0..<d {
+                            let i = Activation.sigmoid(row[j])
+                            let f = Activation.sigmoid(row[d + j])
+                            let candidate = Activation.tanh(row[2 * d + j])
+                            let o = Activation.sigmoid(row[3 * d + j])
+                            let cell = f * c[b * d + j] + i * candidate
+                            c[b * d + j] = cell
+                            let hidden = o * Activation.tanh(cell)
+                            h[b * d + j] = hidden
+                            out[(b * length + t) * d + j] = hidden
                         }
                     }
                 }
             }
-        }
+        }}}}}}}}
         return (
             Tensor(shape: [n, length, d], scalars: output),
             Tensor(shape: [n, d], scalars: h), Tensor(shape: [n, d], scalars: c)
         )
     }
+
+    /// How many parallel chunks the pointwise part of a step is split into: one per core.
+    private static var pointwiseChunks: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// A buffer pointer handed to the parallel chunks of a step; each chunk writes its own rows only.
+private struct RowPointer<S>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<S>
+    init(_ base: UnsafeMutablePointer<S>) { self.base = base }
 }

@@ -2,6 +2,8 @@ extension Tensor where Element: TensorScalar {
     /// Batched matrix product through BLAS (`torch.matmul` for equal batch axes):
     /// `self: (..., m, k) x other: (..., k, n) -> (..., m, n)`; `transposeOther` reads `other` as `(..., n, k)`.
     /// A rank-2 `other` is shared by every batch (`x @ W.T` in a Linear layer).
+    @_specialize(where Element == Float)
+    @_specialize(where Element == Double)
     public func matmul(_ other: Tensor, transposeOther: Bool = false) -> Tensor {
         precondition(rank >= 2 && other.rank >= 2, "matmul of \(shape) and \(other.shape)")
         let m = shape[rank - 2]
