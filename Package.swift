@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Fixtures", "Comparison", "Replays", "Tensors"]),
         .executableTarget(
             name: "replay",
-            dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Report", "Fixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks are programs, not tests: see tools/benchmark.sh.
         .executableTarget(

@@ -78,6 +78,15 @@ public enum ConformanceRunner {
         return result
     }
 
+    /// The torchinfo-style summary of the case's model, when its replay can give one (nil otherwise).
+    public static func summary(of fixture: FixtureCase) throws -> String? {
+        guard let replay = ReplayCatalog.replay(named: fixture.replay) as? any SummarizingReplay.Type else { return nil }
+        return switch fixture.dtype {
+        case "float64": try replay.summary(try ReplayInput<Double>(fixture)).description
+        default: try replay.summary(try ReplayInput<Float>(fixture)).description
+        }
+    }
+
     private static func compare<S: TensorScalar>(
         _ fixture: FixtureCase, _ replay: any Replay.Type, _ scalar: S.Type
     ) throws -> [TensorComparison] {

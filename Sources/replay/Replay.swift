@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Fixtures
 import Report
 
 /// `replay`: replays every fixture case through the Swift layers and prints the conformance table.
@@ -19,12 +20,23 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print a machine-readable JSON report instead of the table.")
     var json = false
 
+    @Flag(help: "Also print a torchinfo-style model summary for each case whose replay has one (lstm.classifier).")
+    var summary = false
+
     func run() throws {
         let results = ConformanceRunner.run(paths: paths.isEmpty ? ["fixtures"] : paths, filter: filter)
         if json {
             print(try ReportFormatter.json(results))
         } else {
             print(ReportFormatter.table(results))
+        }
+        if summary && !json {
+            for result in results where result.error == nil {
+                let fixture = try FixtureLoader.loadCase(result.caseName, from: result.file)
+                if let text = try ConformanceRunner.summary(of: fixture) {
+                    print("\n\(result.identifier)\n\(text)")
+                }
+            }
         }
         if results.isEmpty {
             FileHandle.standardError.write(Data("replay: no case matched\n".utf8))

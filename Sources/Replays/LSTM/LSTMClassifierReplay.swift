@@ -1,4 +1,4 @@
-import Layers
+public import Layers
 public import Tensors
 
 /// `lstm.classifier`: the notebook's `RecurrentNeuralNetworkClass.forward`, then `nn.CrossEntropyLoss` when the
@@ -6,16 +6,29 @@ public import Tensors
 ///
 /// Config: `xdim`, `hdim`, `ydim`, `n_layer`. Inputs: `x (N, L, xdim)`, optional `targets (N)` int64.
 /// Params: `rnn.*`, `lin.*`. Outputs: `rnn_out`, `hn`, `cn`, `last_step (N, 1, hdim)`, `logits (N, ydim)`, `loss ()`.
-public enum LSTMClassifierReplay: Replay {
+public enum LSTMClassifierReplay: SummarizingReplay {
     public static let name = "lstm.classifier"
 
-    public static func run<S: TensorScalar>(_ input: ReplayInput<S>) throws -> ReplayTrace<S> {
+    /// The model the case's configuration describes, loaded strictly from its `state_dict`.
+    static func model<S: TensorScalar>(_ input: ReplayInput<S>) throws -> LSTMClassifier<S> {
         let config = input.configuration
         var parameters = input.parameters
         let model = try LSTMClassifier<S>(
             xdim: try config.int("xdim"), hdim: try config.int("hdim"), ydim: try config.int("ydim"),
             nLayer: try config.int("n_layer"), parameters: &parameters)
         try parameters.finish()
+        return model
+    }
+
+    /// The torchinfo-style summary for the case's input `x: (N, L, xdim)`.
+    public static func summary<S: TensorScalar>(_ input: ReplayInput<S>) throws -> ModelSummary {
+        let x = try input.tensor("x")
+        try LayerError.check("RecurrentNeuralNetworkClass", "input x", x, is: [-1, -1, -1])
+        return try model(input).summary(batch: x.shape[0], length: x.shape[1])
+    }
+
+    public static func run<S: TensorScalar>(_ input: ReplayInput<S>) throws -> ReplayTrace<S> {
+        let model = try model(input)
         let out = try model(try input.tensor("x"))
         var trace = ReplayTrace<S>()
         trace.record("rnn_out", out.rnnOut)
