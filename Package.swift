@@ -22,12 +22,15 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CSleef", path: "Sources/CSleef", pkgConfig: "sleef",
+            providers: [.apt(["libsleef-dev"])]),
 
         // Stages of the data path.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(
             name: "Tensors",
-            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["CBLAS", "CSleef", .product(name: "RealModule", package: "swift-numerics")]),
         .target(
             name: "Layers",
             dependencies: ["Tensors", .product(name: "RealModule", package: "swift-numerics")]),
@@ -42,6 +45,8 @@ let package = Package(
         // Benchmarks are programs, not tests: see tools/benchmark.sh.
         .executableTarget(
             name: "LSTMBenchmark", dependencies: ["Layers", "Tensors"], path: "Benchmarks/LSTMBenchmark"),
+        .executableTarget(
+            name: "LayerBenchmark", dependencies: ["Layers", "Tensors", "Fixtures"], path: "Benchmarks/LayerBenchmark"),
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Samples"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensors"]),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The LSTM forward benchmark, Swift and PyTorch side by side in one run, at the notebook's sizes
-# (batch 256, 28 steps of 28 inputs, hidden 256, two layers, float32). Arguments go to both sides.
+# The issue-12 benchmark table: every case in Swift (release build) and PyTorch (tools/.venv torch, 2 threads),
+# rounds interleaved, with the machine, the BLAS and its kernel, the peak sgemm and the load seen.
+#
+#   bash tools/benchmark.sh [--rounds 5] [--repeats 5] [case ...]     (cases: see tools/bench_run.py; default all)
+#
+# A benchmark, not a test: nothing in `swift test` depends on timing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash tools/system-deps.sh
 python=$(bash tools/venv.sh)
-swift build -c release --product LSTMBenchmark >&2
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), OpenBLAS $(pkg-config --modversion openblas)"
-.build/release/LSTMBenchmark "$@"
-"$python" tools/bench_lstm.py "$@"
+swift build -c release --product LayerBenchmark >&2
+exec "$python" tools/bench_run.py "$@"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the C libraries the Swift package links (Debian's libhdf5-dev, libopenblas-dev) when they are missing.
-# Sourced or run by tools/test.sh and tools/replay.sh; does nothing when pkg-config already finds both.
+# Installs the C libraries the Swift package links (Debian's libhdf5-dev, libopenblas-dev, libsleef-dev) when they
+# are missing. Run by tools/test.sh, tools/replay.sh and tools/benchmark.sh; does nothing when pkg-config already
+# finds all three.
 set -euo pipefail
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists hdf5 openblas; then
+if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists hdf5 openblas sleef; then
   exit 0
 fi
-echo "tools/system-deps.sh: installing libhdf5-dev libopenblas-dev pkg-config (apt-get)" >&2
+echo "tools/system-deps.sh: installing libhdf5-dev libopenblas-dev libsleef-dev pkg-config (apt-get)" >&2
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null 2>&1 || { echo "tools/system-deps.sh: need root or sudo to apt-get install" >&2; exit 1; }
@@ -13,5 +14,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends libhdf5-dev libopenblas-dev pkg-config >&2
-pkg-config --exists hdf5 openblas || { echo "tools/system-deps.sh: pkg-config still finds no hdf5/openblas" >&2; exit 1; }
+$sudo apt-get install -y -qq --no-install-recommends libhdf5-dev libopenblas-dev libsleef-dev pkg-config >&2
+pkg-config --exists hdf5 openblas sleef || { echo "tools/system-deps.sh: pkg-config still finds no hdf5/openblas/sleef" >&2; exit 1; }

@@ -8,6 +8,8 @@ public import Tensors
 public struct CrossEntropyLoss: Sendable {
     public init() {}
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(_ logits: Tensor<S>, _ targets: Tensor<Int64>) throws(LayerError) -> Tensor<S> {
         try LayerError.check("CrossEntropyLoss", "logits", logits, is: [-1, -1])
         let (n, classes) = (logits.shape[0], logits.shape[1])

@@ -20,12 +20,20 @@ public struct Dropout<S: TensorScalar>: Sendable {
     }
 
     /// `x` unchanged when `mask` is nil (eval mode), else `(x * mask) / (1 - p)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, mask: Tensor<Bool>?) throws(LayerError) -> Tensor<S> {
         guard let mask else { return x }
         guard mask.shape == x.shape else {
             throw LayerError("Dropout", "mask has shape \(mask.shape), the input \(x.shape)")
         }
         let keep = S(1 - p)
-        return Tensor(shape: x.shape, scalars: zip(x.scalars, mask.scalars).map { ($0 * ($1 ? 1 : 0)) / keep })
+        return x.scalars.withUnsafeBufferPointer { a in
+            mask.scalars.withUnsafeBufferPointer { m in
+                Tensor.build(shape: x.shape) { out in
+                    for i in 0..<out.count { out.initializeElement(at: i, to: (a[i] * (m[i] ? 1 : 0)) / keep) }
+                }
+            }
+        }
     }
 }

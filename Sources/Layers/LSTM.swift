@@ -64,6 +64,8 @@ public struct LSTM<S: TensorScalar>: Sendable {
     }
 
     /// Runs the sequence; `h0`/`c0` default to zeros, as in the notebook's `forward`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Output {
         try LayerError.check("LSTM", "input x", x, is: [-1, -1, inputSize])
         let (n, length, d) = (x.shape[0], x.shape[1], hiddenSize)

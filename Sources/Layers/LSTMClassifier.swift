@@ -26,6 +26,8 @@ public struct LSTMClassifier<S: TensorScalar>: Sendable {
         lin = try Linear(inFeatures: hdim, outFeatures: ydim, parameters: &parameters, prefix: "lin.")
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>) throws(LayerError) -> Trace {
         let out = try rnn(x)
         let length = out.output.shape[1]

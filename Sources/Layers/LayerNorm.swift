@@ -20,20 +20,32 @@ public struct LayerNorm<S: TensorScalar>: Sendable {
 
     public var parameterCount: Int { 2 * size }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>) throws(LayerError) -> Tensor<S> {
         guard x.shape.last == size else { throw LayerError("LayerNorm", "input has shape \(x.shape), expected (*, \(size))") }
-        var y = x.scalars
+        var y = x
         let d = size
-        for start in stride(from: 0, to: y.count, by: d) {
-            var mean: S = 0
-            for j in 0..<d { mean += y[start + j] }
-            mean /= S(d)
-            var variance: S = 0
-            for j in 0..<d { variance += (y[start + j] - mean) * (y[start + j] - mean) }
-            variance /= S(d)
-            let inverse = 1 / S.sqrt(variance + eps)
-            for j in 0..<d { y[start + j] = (y[start + j] - mean) * inverse * weight.scalars[j] + bias.scalars[j] }
+        let count = y.count
+        weight.scalars.withUnsafeBufferPointer { w in
+            bias.scalars.withUnsafeBufferPointer { b in
+                y.scalars.withUnsafeMutableBufferPointer { buffer in
+                    var start = 0
+                    while start < count {
+                        let row = buffer.baseAddress! + start
+                        var mean: S = 0
+                        for j in 0..<d { mean += row[j] }
+                        mean /= S(d)
+                        var variance: S = 0
+                        for j in 0..<d { variance += (row[j] - mean) * (row[j] - mean) }
+                        variance /= S(d)
+                        let inverse = 1 / S.sqrt(variance + eps)
+                        for j in 0..<d { row[j] = (row[j] - mean) * inverse * w[j] + b[j] }
+                        start += d
+                    }
+                }
+            }
         }
-        return Tensor(shape: x.shape, scalars: y)
+        return y
     }
 }

@@ -30,6 +30,8 @@ public struct Linear<S: TensorScalar>: Sendable {
     /// The number of parameters (`weight` and `bias`).
     public var parameterCount: Int { weight.count + (bias?.count ?? 0) }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>) throws(LayerError) -> Tensor<S> {
         guard x.rank >= 1, x.shape.last == inFeatures else {
             throw LayerError("Linear", "input has shape \(x.shape), expected (*, \(inFeatures))")

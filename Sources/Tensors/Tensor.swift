@@ -20,22 +20,27 @@ public struct Tensor<Element: Sendable>: Sendable {
     }
 
     /// A tensor of `shape` filled with `value`.
+    @inlinable
     public init(shape: [Int], repeating value: Element) {
         self.init(shape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
     }
 
     /// A rank-0 tensor holding `value`.
+    @inlinable
     public init(scalar value: Element) {
         self.init(shape: [], scalars: [value])
     }
 
     /// The number of axes.
+    @inlinable
     public var rank: Int { shape.count }
 
     /// The number of elements.
+    @inlinable
     public var count: Int { scalars.count }
 
     /// Row-major strides of `shape`, in elements.
+    @inlinable
     public static func strides(of shape: [Int]) -> [Int] {
         var strides = Array(repeating: 1, count: shape.count)
         var step = 1
@@ -78,6 +83,7 @@ public struct Tensor<Element: Sendable>: Sendable {
 
     /// The same elements viewed with another shape of equal count (PyTorch's `view`/`reshape`).
     /// One axis may be `-1`, inferred from the others.
+    @inlinable
     public func reshaped(_ newShape: [Int]) -> Tensor {
         var resolved = newShape
         if let unknown = newShape.firstIndex(of: -1) {
@@ -90,6 +96,7 @@ public struct Tensor<Element: Sendable>: Sendable {
     }
 
     /// Applies `transform` to every element.
+    @inlinable
     public func map<Result: Sendable>(_ transform: (Element) throws -> Result) rethrows -> Tensor<Result> {
         Tensor<Result>(shape: shape, scalars: try scalars.map(transform))
     }

@@ -4,7 +4,7 @@ public import RealModule
 /// A floating-point type the layers compute in: `Float` (PyTorch's float32) or `Double` (float64).
 ///
 /// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
-/// (`sgemm`/`dgemm`) and its name in fixtures.
+/// (`sgemm`/`dgemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
 public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
     /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
@@ -14,6 +14,15 @@ public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringC
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// `y[i] = exp(x[i])` for `i < count`, vectorized (`x` may equal `y`); see `TensorScalar+VectorMath.swift`.
+    static func vectorExp(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// `y[i] = tanh(x[i])` for `i < count`, vectorized (`x` may equal `y`).
+    static func vectorTanh(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// `y[i] = erf(x[i])` for `i < count`, vectorized (`x` may equal `y`).
+    static func vectorErf(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// `y[i] = log(x[i])` for `i < count`, vectorized (`x` may equal `y`).
+    static func vectorLog(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
 }
 
 private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE { flag ? CblasTrans : CblasNoTrans }

@@ -45,6 +45,8 @@ public struct AAEDecoder<S: TensorScalar>: Sendable {
 
     /// `z: (N, latent)`; `masks`: the dropout masks of `model.1` and `model.5`, or `nil`. Mutating: BatchNorm1d in
     /// train mode updates its running statistics.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public mutating func callAsFunction(
         _ z: Tensor<S>, masks: (Tensor<Bool>?, Tensor<Bool>?), batchNormTraining: Bool
     ) throws(LayerError) -> Trace {

@@ -26,6 +26,8 @@ public struct AAEDiscriminator<S: TensorScalar>: Sendable {
     public var parameterCount: Int { linear0.parameterCount + linear3.parameterCount + linear6.parameterCount }
 
     /// The outputs of `model.0` ... `model.7`, in order; the last is the validity `(N, 1)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ z: Tensor<S>, masks: (Tensor<Bool>?, Tensor<Bool>?)) throws(LayerError) -> [Tensor<S>] {
         try LayerError.check("AAEDiscriminator", "z", z, is: [-1, linear0.inFeatures])
         var model: [Tensor<S>] = []

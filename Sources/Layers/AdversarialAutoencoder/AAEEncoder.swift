@@ -43,6 +43,8 @@ public struct AAEEncoder<S: TensorScalar>: Sendable {
     public var parameterCount: Int { [linear0, linear3, mu, logvar].map(\.parameterCount).reduce(0, +) }
 
     /// `img: (N, *)` with `C*H*W` elements per sample, `noise: (N, latent)`, `masks`: the two dropout masks or `nil`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         _ img: Tensor<S>, noise: Tensor<S>, masks: (Tensor<Bool>?, Tensor<Bool>?)
     ) throws(LayerError) -> Trace {

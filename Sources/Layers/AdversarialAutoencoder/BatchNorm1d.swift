@@ -57,6 +57,8 @@ public struct BatchNorm1d<S: TensorScalar>: Sendable {
     public var parameterCount: Int { 2 * features }
 
     /// Normalizes `x`; in training mode with the batch statistics, updating the running statistics.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public mutating func callAsFunction(_ x: Tensor<S>, training: Bool) throws(LayerError) -> Tensor<S> {
         try LayerError.check("BatchNorm1d", "input", x, is: [-1, features])
         let (n, c) = (x.shape[0], features)

@@ -11,6 +11,8 @@ public struct BinaryCrossEntropyLoss: Sendable {
     public init() {}
 
     /// The per-element losses, `reduction='none'`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func elementwise<S: TensorScalar>(_ input: Tensor<S>, _ target: Tensor<S>) throws(LayerError) -> Tensor<S> {
         guard input.shape == target.shape else {
             throw LayerError("BinaryCrossEntropyLoss", "input \(input.shape) and target \(target.shape) differ in shape")
@@ -24,6 +26,8 @@ public struct BinaryCrossEntropyLoss: Sendable {
         })
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(_ input: Tensor<S>, _ target: Tensor<S>) throws(LayerError) -> Tensor<S> {
         let losses = try elementwise(input, target)
         return Tensor(scalar: S(losses.scalars.reduce(0.0) { $0 + Double($1) } / Double(losses.count)))

@@ -103,6 +103,8 @@ public struct MultiHeadedAttention<S: TensorScalar>: Sendable {
 
     /// The forward pass. `dropoutMask` is the mask PyTorch drew for `self.dropout(attention)` (train mode);
     /// nil is eval mode, where dropout is the identity.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         _ q: Tensor<S>, _ k: Tensor<S>, _ v: Tensor<S>, mask: Tensor<Bool>? = nil, dropoutMask: Tensor<Bool>? = nil
     ) throws(LayerError) -> Trace {

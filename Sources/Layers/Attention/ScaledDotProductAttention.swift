@@ -28,6 +28,8 @@ public struct ScaledDotProductAttention<S: TensorScalar>: Sendable {
 
     public init() {}
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ q: Tensor<S>, _ k: Tensor<S>, _ v: Tensor<S>, mask: Tensor<Bool>? = nil)
         throws(LayerError) -> Output
     {
@@ -44,6 +46,8 @@ public struct ScaledDotProductAttention<S: TensorScalar>: Sendable {
     /// `(Q K^T / divisor).masked_fill(mask == 0, -1e9)`: the first two lines above with the divisor given, since
     /// `MultiHeadedAttention` divides by sqrt(d_feat) rather than by the square root of its split K's last dimension.
     /// Shapes: `q: (*, n_Q, d)`, `k: (*, n_K, d)`, `mask` broadcasting to `(*, n_Q, n_K)` -> `(*, n_Q, n_K)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func scores(
         _ q: Tensor<S>, _ k: Tensor<S>, dividedBy divisor: S, mask: Tensor<Bool>?, layer: String
     ) throws(LayerError) -> Tensor<S> {

@@ -32,6 +32,8 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
         cell = try CS231nLSTMCell(inputDim: inputDim, hiddenDim: hiddenDim, parameters: &parameters, prefix: prefix)
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>) throws(LayerError) -> Output {
         try LayerError.check("CS231nLSTM", "x", x, is: [-1, -1, cell.inputDim])
         guard x.shape[1] > 0 else { throw LayerError("CS231nLSTM", "x has shape \(x.shape): empty sequence") }
@@ -50,6 +52,8 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
     }
 
     /// The backward pass from the upstream `dh` and the forward's `x`, `h0` and output.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(_ dh: Tensor<S>, x: Tensor<S>, h0: Tensor<S>, forward: Output) throws(LayerError) -> Gradients {
         try LayerError.check("CS231nLSTM", "dh", dh, is: forward.h.shape)
         let (n, length) = (x.shape[0], x.shape[1])

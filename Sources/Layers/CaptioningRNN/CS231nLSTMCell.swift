@@ -61,6 +61,8 @@ public struct CS231nLSTMCell<S: TensorScalar>: Sendable {
         return z / (1 + z)
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, prevH: Tensor<S>, prevC: Tensor<S>) throws(LayerError) -> Step {
         try LayerError.check("CS231nLSTMCell", "x", x, is: [-1, inputDim])
         let stateShape = [x.shape[0], hiddenDim]
@@ -79,6 +81,8 @@ public struct CS231nLSTMCell<S: TensorScalar>: Sendable {
     }
 
     /// The step's backward pass from `dnext_h`, `dnext_c` and the forward's `x`, `prev_h`, `prev_c` and `step`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(
         dnextH: Tensor<S>, dnextC: Tensor<S>, x: Tensor<S>, prevH: Tensor<S>, prevC: Tensor<S>, step: Step
     ) throws(LayerError) -> Gradients {

@@ -26,6 +26,8 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
     }
 
     /// Every hidden state, `h: (N, T, H)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>) throws(LayerError) -> Tensor<S> {
         try LayerError.check("CS231nRNN", "x", x, is: [-1, -1, cell.inputDim])
         guard x.shape[1] > 0 else { throw LayerError("CS231nRNN", "x has shape \(x.shape): empty sequence") }
@@ -39,6 +41,8 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
     }
 
     /// The backward pass from the upstream `dh` and the forward's `x`, `h0` and `h`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(_ dh: Tensor<S>, x: Tensor<S>, h0: Tensor<S>, h: Tensor<S>) throws(LayerError) -> Gradients {
         try LayerError.check("CS231nRNN", "dh", dh, is: h.shape)
         let (n, length) = (x.shape[0], x.shape[1])

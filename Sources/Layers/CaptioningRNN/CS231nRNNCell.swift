@@ -41,6 +41,8 @@ public struct CS231nRNNCell<S: TensorScalar>: Sendable {
     }
 
     /// `next_h = tanh(x Wx + prev_h Wh + b)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, prevH: Tensor<S>) throws(LayerError) -> Tensor<S> {
         try LayerError.check("CS231nRNNCell", "x", x, is: [-1, inputDim])
         try LayerError.check("CS231nRNNCell", "prev_h", prevH, is: [x.shape[0], hiddenDim])
@@ -48,6 +50,8 @@ public struct CS231nRNNCell<S: TensorScalar>: Sendable {
     }
 
     /// The step's backward pass from the upstream gradient `dnext_h` and the forward's `x`, `prev_h`, `next_h`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(_ dnextH: Tensor<S>, x: Tensor<S>, prevH: Tensor<S>, nextH: Tensor<S>) throws(LayerError) -> Gradients {
         try LayerError.check("CS231nRNNCell", "dnext_h", dnextH, is: nextH.shape)
         let da = nextH.map { 1 - $0 * $0 } * dnextH

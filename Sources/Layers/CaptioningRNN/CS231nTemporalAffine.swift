@@ -34,11 +34,15 @@ public struct CS231nTemporalAffine<S: TensorScalar>: Sendable {
             b: try parameters.take(biasKey, shape: [outputDim]))
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>) throws(LayerError) -> Tensor<S> {
         try LayerError.check("CS231nTemporalAffine", "x", x, is: [-1, -1, inputDim])
         return x.reshaped([-1, inputDim]).matmul(w).addingRow(b).reshaped([x.shape[0], x.shape[1], outputDim])
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(_ dout: Tensor<S>, x: Tensor<S>) throws(LayerError) -> Gradients {
         try LayerError.check("CS231nTemporalAffine", "dout", dout, is: [x.shape[0], x.shape[1], outputDim])
         let rows = dout.reshaped([-1, outputDim])

@@ -20,6 +20,8 @@ public struct CS231nTemporalSoftmaxLoss: Sendable {
 
     public init() {}
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(
         _ x: Tensor<S>, _ y: Tensor<Int64>, mask: Tensor<Bool>
     ) throws(LayerError) -> Output<S> {

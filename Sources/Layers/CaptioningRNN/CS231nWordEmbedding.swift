@@ -18,6 +18,8 @@ public struct CS231nWordEmbedding<S: TensorScalar>: Sendable {
         weight = try parameters.take(key, shape: [vocabSize, wordvecDim])
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<Int64>) throws(LayerError) -> Tensor<S> {
         try checkIndices(x)
         let d = wordvecDim
@@ -31,6 +33,8 @@ public struct CS231nWordEmbedding<S: TensorScalar>: Sendable {
     }
 
     /// `dW` with `np.add.at(dW, x, dout)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(_ dout: Tensor<S>, x: Tensor<Int64>) throws(LayerError) -> Tensor<S> {
         try checkIndices(x)
         try LayerError.check("CS231nWordEmbedding", "dout", dout, is: x.shape + [wordvecDim])

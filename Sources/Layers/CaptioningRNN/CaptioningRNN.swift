@@ -70,6 +70,8 @@ public struct CaptioningRNN<S: TensorScalar>: Sendable {
     }
 
     /// `CaptioningRNN.loss(features, captions)`: the loss and every gradient.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func loss(features: Tensor<S>, captions: Tensor<Int64>) throws(LayerError) -> Output {
         try LayerError.check("CaptioningRNN", "features", features, is: [-1, wProj.shape[0]])
         try LayerError.check("CaptioningRNN", "captions", captions, is: [features.shape[0], -1])

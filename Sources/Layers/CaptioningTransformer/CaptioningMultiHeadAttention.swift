@@ -55,6 +55,8 @@ public struct CaptioningMultiHeadAttention<S: TensorScalar>: Sendable {
     }
 
     /// `attnMask: (S, T)`, true = may attend; `dropoutMask: (N, H, S, T)` in train mode, nil in eval mode.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         query queryInput: Tensor<S>, key keyInput: Tensor<S>, value valueInput: Tensor<S>,
         attnMask: Tensor<Bool>? = nil, dropoutMask: Tensor<Bool>? = nil

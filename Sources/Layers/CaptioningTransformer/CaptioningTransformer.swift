@@ -65,6 +65,8 @@ public struct CaptioningTransformer<S: TensorScalar>: Sendable {
         return mask
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         features: Tensor<S>, captions: Tensor<Int64>, masks: DropoutMasks? = nil
     ) throws(LayerError) -> Trace {

@@ -28,6 +28,8 @@ public struct PositionalEncoding<S: TensorScalar>: Sendable {
 
     /// The first `length` rows of the table, from the formula, computed in `S` in PyTorch's order:
     /// `(1, length, embedDim)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func table(embedDim: Int, length: Int) -> Tensor<S> {
         var table = Tensor<S>.zeros([1, length, embedDim])
         for j in stride(from: 0, to: embedDim, by: 2) {
@@ -43,6 +45,8 @@ public struct PositionalEncoding<S: TensorScalar>: Sendable {
     }
 
     /// `x + pe[:, :S]` and the result after dropout (`mask` nil in eval mode).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, mask: Tensor<Bool>?) throws(LayerError) -> (sum: Tensor<S>, output: Tensor<S>) {
         try LayerError.check("PositionalEncoding", "x", x, is: [-1, -1, embedDim])
         let length = x.shape[1]

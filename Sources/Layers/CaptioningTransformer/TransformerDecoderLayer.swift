@@ -75,6 +75,8 @@ public struct TransformerDecoderLayer<S: TensorScalar>: Sendable {
     }
 
     /// `tgtMask: (T, T)`, true = may attend (the model passes `torch.tril(ones(T, T))`).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         _ tgt: Tensor<S>, memory: Tensor<S>, tgtMask: Tensor<Bool>? = nil, masks: DropoutMasks = DropoutMasks()
     ) throws(LayerError) -> Trace {

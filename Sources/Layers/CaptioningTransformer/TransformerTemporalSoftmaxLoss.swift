@@ -15,6 +15,8 @@ public struct TransformerTemporalSoftmaxLoss: Sendable {
         self.nullIndex = Int64(nullIndex)
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction<S: TensorScalar>(
         _ scores: Tensor<S>, _ targets: Tensor<Int64>
     ) throws(LayerError) -> (tokenLoss: Tensor<S>, loss: Tensor<S>) {

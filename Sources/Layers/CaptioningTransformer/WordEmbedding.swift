@@ -18,6 +18,8 @@ public struct WordEmbedding<S: TensorScalar>: Sendable {
         weight = try parameters.take(prefix + "weight", shape: [vocabularySize, dimension])
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ indices: Tensor<Int64>) throws(LayerError) -> Tensor<S> {
         var result: [S] = []
         result.reserveCapacity(indices.count * dimension)

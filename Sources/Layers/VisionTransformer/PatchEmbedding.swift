@@ -52,6 +52,8 @@ public struct PatchEmbedding<S: TensorScalar>: Sendable {
     public var parameterCount: Int { linear.parameterCount + classToken.count + positions.count }
 
     /// `rearrange(x, 'b c (num_w p1) (num_h p2) -> b (num_w num_h) (p1 p2 c)', p1=patch, p2=patch)`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func patches(_ x: Tensor<S>, patchSize p: Int) -> Tensor<S> {
         precondition(x.rank == 4 && x.shape[2] % p == 0 && x.shape[3] % p == 0, "patches of \(x.shape) with patch \(p)")
         let (n, c, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
@@ -61,6 +63,8 @@ public struct PatchEmbedding<S: TensorScalar>: Sendable {
             .reshaped([n, (height / p) * (width / p), p * p * c])
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>) throws(LayerError) -> Output {
         try LayerError.check("PatchEmbedding", "input x", x, is: [-1, inChannels, imageSize, imageSize])
         let n = x.shape[0]

@@ -48,6 +48,8 @@ public struct ViTEncoderBlock<S: TensorScalar>: Sendable {
     }
 
     /// `attentionMask`, `mlpMask`: the recorded dropout masks (nil in eval mode).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         _ x: Tensor<S>, attentionMask: Tensor<Bool>? = nil, mlpMask: Tensor<Bool>? = nil
     ) throws(LayerError) -> Output {

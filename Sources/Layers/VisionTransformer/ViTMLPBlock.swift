@@ -33,6 +33,8 @@ public struct ViTMLPBlock<S: TensorScalar>: Sendable {
     public var parameterCount: Int { linear1.parameterCount + linear2.parameterCount }
 
     /// `mask` is the recorded dropout mask (nil in eval mode).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, dropoutMask mask: Tensor<Bool>? = nil) throws(LayerError) -> Output {
         let hidden = try linear1(x)
         let activated = hidden.gelu()

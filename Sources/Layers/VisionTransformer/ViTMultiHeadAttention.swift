@@ -48,6 +48,8 @@ public struct ViTMultiHeadAttention<S: TensorScalar>: Sendable {
     }
 
     /// Returns `(out, attention)`; `mask` is the recorded `att_drop` mask (nil in eval mode).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(
         _ x: Tensor<S>, dropoutMask mask: Tensor<Bool>? = nil
     ) throws(LayerError) -> (out: Tensor<S>, attention: Tensor<S>) {

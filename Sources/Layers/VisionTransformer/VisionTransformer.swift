@@ -67,6 +67,8 @@ public struct VisionTransformer<S: TensorScalar>: Sendable {
     }
 
     /// `masks`: one entry per block in train mode (the recorded dropout masks), nil in eval mode.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, masks: [DropoutMasks]? = nil) throws(LayerError) -> Output {
         if let masks, masks.count != blocks.count {
             throw LayerError("VisionTransformer", "\(masks.count) sets of dropout masks for \(blocks.count) blocks")
