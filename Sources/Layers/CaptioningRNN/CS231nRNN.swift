@@ -25,42 +25,82 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
         cell = try CS231nRNNCell(inputDim: inputDim, hiddenDim: hiddenDim, parameters: &parameters, prefix: prefix)
     }
 
-    /// Every hidden state, `h: (N, T, H)`.
+    /// Every hidden state, `h: (N, T, H)`. The input projections of all steps run as one GEMM; each step adds
+    /// `prev_h Wh` and then `b`, in the assignment's order.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>) throws(LayerError) -> Tensor<S> {
         try LayerError.check("CS231nRNN", "x", x, is: [-1, -1, cell.inputDim])
         guard x.shape[1] > 0 else { throw LayerError("CS231nRNN", "x has shape \(x.shape): empty sequence") }
-        var states: [Tensor<S>] = []
-        var prev = h0
-        for t in 0..<x.shape[1] {
-            prev = try cell(x.select(axis: 1, t), prevH: prev)
-            states.append(prev)
-        }
-        return .cs231nStackedAlongAxis1(states)
+        let (n, length, hidden) = (x.shape[0], x.shape[1], cell.hiddenDim)
+        try LayerError.check("CS231nRNNCell", "prev_h", h0, is: [n, hidden])
+        let projected = cs231nInputProjection(x, cell.wx)  // (N*T, H): x_t Wx of every step
+        var recurrent = [S](repeating: 0, count: n * hidden)
+        var state = h0.scalars
+        var h = Tensor<S>.zeros([n, length, hidden])
+        projected.withUnsafeBufferPointer { p in
+        cell.wh.scalars.withUnsafeBufferPointer { wh in
+        cell.b.scalars.withUnsafeBufferPointer { b in
+        recurrent.withUnsafeMutableBufferPointer { q in
+        state.withUnsafeMutableBufferPointer { state in
+        h.scalars.withUnsafeMutableBufferPointer { out in
+            guard let q = q.baseAddress, let state = state.baseAddress else { return }
+            for t in 0..<length {
+                cs231nGEMM(UnsafePointer(state), lda: hidden, wh.baseAddress!, ldb: hidden, q, ldc: hidden,
+                           m: n, n: hidden, k: hidden)
+                for row in 0..<n {
+                    let pre = p.baseAddress! + (row * length + t) * hidden
+                    let r = q + row * hidden
+                    for j in 0..<hidden { r[j] = (pre[j] + r[j]) + b[j] }
+                }
+                S.vectorTanh(q, state, count: n * hidden)
+                for row in 0..<n {
+                    (out.baseAddress! + (row * length + t) * hidden).update(from: state + row * hidden, count: hidden)
+                }
+            }
+        }}}}}}
+        return h
     }
 
-    /// The backward pass from the upstream `dh` and the forward's `x`, `h0` and `h`.
+    /// The backward pass from the upstream `dh` and the forward's `x`, `h0` and `h`. Each step computes
+    /// `da = (1 - next_h^2) * (dh[:, t] + dprev_h)` and `dprev_h = da Wh^T`; `dx`, `dWx`, `dWh`, `db` follow from every
+    /// step's `da` at once (one GEMM each).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func backward(_ dh: Tensor<S>, x: Tensor<S>, h0: Tensor<S>, h: Tensor<S>) throws(LayerError) -> Gradients {
         try LayerError.check("CS231nRNN", "dh", dh, is: h.shape)
-        let (n, length) = (x.shape[0], x.shape[1])
-        var dxSteps = [Tensor<S>](repeating: .zeros([n, cell.inputDim]), count: length)
-        var dWx = Tensor<S>.zeros(cell.wx.shape)
-        var dWh = Tensor<S>.zeros(cell.wh.shape)
-        var db = Tensor<S>.zeros(cell.b.shape)
-        var dprev = Tensor<S>.zeros([n, cell.hiddenDim])
-        for t in (0..<length).reversed() {
-            let prevH = t == 0 ? h0 : h.select(axis: 1, t - 1)
-            let step = try cell.backward(
-                dh.select(axis: 1, t) + dprev, x: x.select(axis: 1, t), prevH: prevH, nextH: h.select(axis: 1, t))
-            dxSteps[t] = step.dx
-            dprev = step.dprevH
-            dWx = dWx + step.dWx
-            dWh = dWh + step.dWh
-            db = db + step.db
+        try LayerError.check("CS231nRNN", "x", x, is: [h.shape[0], h.shape[1], cell.inputDim])
+        try LayerError.check("CS231nRNN", "h0", h0, is: [h.shape[0], cell.hiddenDim])
+        let (n, length, hidden) = (x.shape[0], x.shape[1], cell.hiddenDim)
+        var da = [S](repeating: 0, count: n * length * hidden)
+        var dprev = [S](repeating: 0, count: n * hidden)
+        var dnext = [S](repeating: 0, count: n * hidden)
+        h.scalars.withUnsafeBufferPointer { hs in
+        dh.scalars.withUnsafeBufferPointer { dhs in
+        cell.wh.scalars.withUnsafeBufferPointer { wh in
+        da.withUnsafeMutableBufferPointer { da in
+        dprev.withUnsafeMutableBufferPointer { dprev in
+        dnext.withUnsafeMutableBufferPointer { dnext in
+            guard let daBase = da.baseAddress, let dprev = dprev.baseAddress, let dnext = dnext.baseAddress else { return }
+            for t in (0..<length).reversed() {
+                for row in 0..<n {
+                    let offset = (row * length + t) * hidden
+                    let (next, up, a) = (hs.baseAddress! + offset, dhs.baseAddress! + offset, daBase + offset)
+                    let (dp, dn) = (dprev + row * hidden, dnext + row * hidden)
+                    for j in 0..<hidden {
+                        dn[j] = up[j] + dp[j]
+                        a[j] = (1 - next[j] * next[j]) * dn[j]
+                    }
+                }
+                // dprev_h = da Wh^T, with da the rows n*T + t of dA (stride T*H).
+                cs231nGEMM(UnsafePointer(daBase + t * hidden), lda: length * hidden, wh.baseAddress!, ldb: hidden,
+                           transposeB: true, dprev, ldc: hidden, m: n, n: hidden, k: hidden)
+            }
+        }}}}}}
+        let hPrev = h.scalars.withUnsafeBufferPointer { hs in
+            cs231nPreviousStates(h: hs.baseAddress!, h0: h0, n: n, length: length, hidden: hidden)
         }
-        return Gradients(dx: .cs231nStackedAlongAxis1(dxSteps), dh0: dprev, dWx: dWx, dWh: dWh, db: db)
+        let g = cs231nSequenceGradients(da: da, hPrev: hPrev, x: x, wx: cell.wx, wh: cell.wh)
+        return Gradients(dx: g.dx, dh0: Tensor(shape: [n, hidden], scalars: dprev), dWx: g.dWx, dWh: g.dWh, db: g.db)
     }
 }
