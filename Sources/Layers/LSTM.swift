@@ -101,53 +101,61 @@ public struct LSTM<S: TensorScalar>: Sendable {
         _ x: Tensor<S>, weights: LayerWeights, h0: Tensor<S>, c0: Tensor<S>, n: Int, length: Int, d: Int
     ) -> (Tensor<S>, Tensor<S>, Tensor<S>) {
         let width = 4 * d
-        // The input projection of every step at once: (N*L, in) x (in, 4D); the biases are added per step.
-        let projected = x.reshaped([n * length, -1]).matmul(weights.inputHidden, transposeOther: true)
+        // The input projection of every step at once, (N*L, in) x (in, 4D), then both biases: row b*L + t holds
+        // x_t W_ih^T + b_ih + b_hh of sequence b, to which each step adds h_{t-1} W_hh^T in place.
+        var projected = x.reshaped([n * length, -1]).matmul(weights.inputHidden, transposeOther: true)
         var output = [S](repeating: 0, count: n * length * d)
         var h = h0.scalars
         var c = c0.scalars
-        var gates = [S](repeating: 0, count: n * width)
         // Rows of the batch are independent: the pointwise part of a step runs in parallel chunks.
         let chunks = min(n, Self.pointwiseChunks)
-        projected.scalars.withUnsafeBufferPointer { pre in
+        projected.scalars.withUnsafeMutableBufferPointer { pre in
         weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
         weights.inputBias.scalars.withUnsafeBufferPointer { bih in
         weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
-        gates.withUnsafeMutableBufferPointer { g in
         h.withUnsafeMutableBufferPointer { h in
         c.withUnsafeMutableBufferPointer { c in
         output.withUnsafeMutableBufferPointer { out in
-            let (pre, whh, bih, bhh) = (pre.baseAddress!, whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
-            let (g, h, c, out) = (
-                RowPointer(g.baseAddress!), RowPointer(h.baseAddress!), RowPointer(c.baseAddress!), RowPointer(out.baseAddress!))
+            let (whh, bih, bhh) = (whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
+            for row in 0..<(n * length) {
+                let r = pre.baseAddress! + row * width
+                for j in 0..<width { r[j] = r[j] + bih[j] + bhh[j] }
+            }
+            let (pre, h, c, out) = (
+                RowPointer(pre.baseAddress!), RowPointer(h.baseAddress!), RowPointer(c.baseAddress!),
+                RowPointer(out.baseAddress!))
             for t in 0..<length {
-                for b in 0..<n {
-                    let from = (b * length + t) * width
-                    for j in 0..<width { g.base[b * width + j] = pre[from + j] + bih[j] + bhh[j] }
-                }
-                // gates += h_{t-1} W_hh^T
+                // gates_t += h_{t-1} W_hh^T, written into the rows of step t (stride L*4D)
                 S.gemm(
                     transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
-                    a: h.base, lda: d, b: whh, ldb: d, beta: 1, c: g.base, ldc: width)
+                    a: h.base, lda: d, b: whh, ldb: d, beta: 1, c: pre.base + t * width, ldc: length * width)
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for b in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
-                        let row = g.base + b * width
-                        let (h, c, out) = (h.base, c.base, out.base)
+                        let row = pre.base + (b * length + t) * width
+                        let (h, c, out) = (h.base + b * d, c.base + b * d, out.base + (b * length + t) * d)
+                        // i, f, o = sigmoid = 1 / (1 + exp(-x)); g = tanh(x); vectorized, in place in the row
+                        for j in 0..<(2 * d) { row[j] = -row[j] }
+                        for j in (3 * d)..<(4 * d) { row[j] = -row[j] }
+                        S.vectorExp(row, row, count: 2 * d)
+                        S.vectorExp(row + 3 * d, row + 3 * d, count: d)
+                        S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
                         for j in 0..<d {
-                            let i = Activation.sigmoid(row[j])
-                            let f = Activation.sigmoid(row[d + j])
-                            let candidate = Activation.tanh(row[2 * d + j])
-                            let o = Activation.sigmoid(row[3 * d + j])
-                            let cell = f * c[b * d + j] + i * candidate
-                            c[b * d + j] = cell
-                            let hidden = o * Activation.tanh(cell)
-                            h[b * d + j] = hidden
-                            out[(b * length + t) * d + j] = hidden
+                            let i = 1 / (1 + row[j])
+                            let f = 1 / (1 + row[d + j])
+                            c[j] = f * c[j] + i * row[2 * d + j]
+                        }
+                        // h = o * tanh(c); tanh(c) goes where g was
+                        S.vectorTanh(c, row + 2 * d, count: d)
+                        for j in 0..<d {
+                            let o = 1 / (1 + row[3 * d + j])
+                            let hidden = o * row[2 * d + j]
+                            h[j] = hidden
+                            out[j] = hidden
                         }
                     }
                 }
             }
-        }}}}}}}}
+        }}}}}}}
         return (
             Tensor(shape: [n, length, d], scalars: output),
             Tensor(shape: [n, d], scalars: h), Tensor(shape: [n, d], scalars: c)

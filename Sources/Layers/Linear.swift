@@ -36,8 +36,8 @@ public struct Linear<S: TensorScalar>: Sendable {
         guard x.rank >= 1, x.shape.last == inFeatures else {
             throw LayerError("Linear", "input has shape \(x.shape), expected (*, \(inFeatures))")
         }
-        let rows = x.reshaped([-1, inFeatures]).matmul(weight, transposeOther: true)
-        let y = bias.map { rows.addingRow($0) } ?? rows
+        var y = x.reshaped([-1, inFeatures]).matmul(weight, transposeOther: true)
+        if let bias { y.addRow(bias) }  // in place: the product's buffer is not shared
         return y.reshaped(Array(x.shape.dropLast()) + [outFeatures])
     }
 }
