@@ -69,19 +69,23 @@ public struct CaptioningMultiHeadAttention<S: TensorScalar>: Sendable {
         try LayerError.check("MultiHeadAttention", "value", valueInput, is: [n, t, e])
         if let attnMask { try LayerError.check("MultiHeadAttention", "attn_mask", attnMask, is: [s, t]) }
 
-        let q = try splitHeads(query(queryInput), n: n, length: s)
-        let k = try splitHeads(key(keyInput), n: n, length: t)
-        let v = try splitHeads(value(valueInput), n: n, length: t)
-        // The scale is sqrt(E/H) (per head), as the Python double math.sqrt(E / H) rounded to S.
+        let qFeat = try query(queryInput)
+        let kFeat = try key(keyInput)
+        let vFeat = try value(valueInput)
+        let q = splitHeads(qFeat, n: n, length: s)
+        let k = splitHeads(kFeat, n: n, length: t)
+        let v = splitHeads(vFeat, n: n, length: t)
+        // The scale is sqrt(E/H) (per head), as the Python double math.sqrt(E / H) rounded to S. The products read the
+        // heads in place from the (N, L, E) projections (HeadProducts.swift): q @ k^T per head.
         let scale = S(Double(e / numHeads).squareRoot())
-        let scores = q.matmul(k, transposeOther: true) / scale
+        let scores = headScores(qFeat, kFeat, heads: numHeads) / scale
         var masked: Tensor<S>? = nil
         if let attnMask {
             masked = scores.filled(-S.infinity, whereNot: attnMask)
         }
         let attention = (masked ?? scores).softmaxLastAxis()
         let dropped = try attentionDropout(attention, mask: dropoutMask)
-        let merged = dropped.matmul(v).permuted([0, 2, 1, 3]).reshaped([n, s, e])
+        let merged = headContext(dropped, vFeat, heads: numHeads)  // (dropped @ v) with heads merged
         let output = try proj(merged)
         return Trace(
             q: q, k: k, v: v, scores: scores, maskedScores: masked, attention: attention,

@@ -54,13 +54,14 @@ public struct ViTMultiHeadAttention<S: TensorScalar>: Sendable {
         _ x: Tensor<S>, dropoutMask mask: Tensor<Bool>? = nil
     ) throws(LayerError) -> (out: Tensor<S>, attention: Tensor<S>) {
         try LayerError.check("ViTMultiHeadAttention", "input x", x, is: [-1, -1, embeddingSize])
-        let (n, length) = (x.shape[0], x.shape[1])
-        let q = splitHeads(try query(x))
-        let k = splitHeads(try key(x))  // Q @ rearrange(K, 'b k (h d) -> b h d k') is Q K^T
-        let v = splitHeads(try value(x))
-        let scores = q.matmul(k, transposeOther: true) * scaling
+        // Heads are read in place from the (N, T, E) projections (see HeadProducts.swift): Q @ rearrange(K,
+        // 'b k (h d) -> b h d k') is Q K^T per head, and the context is written merged, 'b h q d -> b q (h d)'.
+        let q = try query(x)
+        let k = try key(x)
+        let v = try value(x)
+        let scores = headScores(q, k, heads: headCount) * scaling
         let attention = try dropout(scores.softmaxLastAxis(), mask: mask)
-        let context = attention.matmul(v).permuted([0, 2, 1, 3]).reshaped([n, length, embeddingSize])
+        let context = headContext(attention, v, heads: headCount)
         return (try linear(context), attention)
     }
 }
