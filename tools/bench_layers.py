@@ -5,7 +5,7 @@ Benchmarks/LayerBenchmark; tools/benchmark.sh alternates the two. A benchmark, n
     tools/.venv/bin/python tools/bench_layers.py sgemm
 
 Same protocol as the Swift side, one JSON object per line: {"ready": true} after building and warming up; each
-"round" on stdin runs the case R times and prints {"times_ms": [...]}; "quit" prints {"peak_rss_mib": ...}.
+"round" on stdin runs the case R times and prints {"times_ms": [...], "cpu_ms": [...]} (wall and process CPU time); "quit" prints {"peak_rss_mib": ...}.
 The models are the replay scripts' own modules (tools/replay_*.py), float32, eval mode (dropout off) except the AAE
 decoder's BatchNorm1d, which runs in train mode. The CaptioningRNN case is the loss and every gradient by autograd
 over the assignment's step loop (tools/replay_cs231n_rnn.py's torch reference), in float32.
@@ -126,6 +126,19 @@ def sgemm_peak() -> None:
     print(json.dumps({"sgemm_2048_gflops": 2 * n ** 3 / best / 1e9, "library": f"torch {torch.__version__} mm"}))
 
 
+def peak_rss_mib() -> float:
+    """VmHWM of /proc/self/status: the peak resident set of this process image (ru_maxrss would also count the
+    pages of the parent at fork)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("case")
@@ -144,14 +157,14 @@ def main() -> None:
         for line in sys.stdin:
             if line.strip() == "quit":
                 break
-            times = []
+            times, cpu = [], []
             for _ in range(a.repeats):
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 body()
                 times.append((time.perf_counter() - start) * 1e3)
-            print(json.dumps({"times_ms": times}), flush=True)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peak_rss_mib": rss}), flush=True)
+                cpu.append((time.process_time() - cpu_start) * 1e3)
+            print(json.dumps({"times_ms": times, "cpu_ms": cpu}), flush=True)
+    print(json.dumps({"peak_rss_mib": peak_rss_mib()}), flush=True)
 
 
 if __name__ == "__main__":

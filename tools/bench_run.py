@@ -85,7 +85,8 @@ class Side:
     def round(self):
         self.process.stdin.write("round\n")
         self.process.stdin.flush()
-        return self.read()["times_ms"]
+        result = self.read()
+        return result["times_ms"], result["cpu_ms"]
 
     def quit(self):
         self.process.stdin.write("quit\n")
@@ -142,36 +143,41 @@ def main():
     peak = max(swift_gemm["sgemm_2048_gflops"], torch_gemm["sgemm_2048_gflops"])
     print(f"sgemm 2048^3: {swift_gemm['sgemm_2048_gflops']:.0f} GFLOP/s (Swift's BLAS), "
           f"{torch_gemm['sgemm_2048_gflops']:.0f} GFLOP/s ({torch_gemm['library']}); peak reference {peak:.0f} GFLOP/s")
-    print(f"rounds: {a.rounds} interleaved, {a.repeats} calls each; medians over all calls")
+    print(f"rounds: {a.rounds} interleaved, {a.repeats} calls each; medians over all calls (wall time; CPU: process "
+          f"CPU time of all threads per call, steadier than wall time on a loaded machine)")
     print()
     rows = []
     for name, description, flops in chosen:
         swift = Side([SWIFT, name, "--repeats", str(a.repeats)])
         torch_side = Side(PYTHON_SIDE + [name, "--repeats", str(a.repeats)])
         times = {"swift": [], "torch": []}
+        cpu = {"swift": [], "torch": []}
         for r in range(a.rounds):
             order = [("swift", swift), ("torch", torch_side)]
             if r % 2:
                 order.reverse()
             for key, side in order:
-                times[key] += side.round()
+                wall, used = side.round()
+                times[key] += wall
+                cpu[key] += used
         rss = (swift.quit(), torch_side.quit())
         ms = (statistics.median(times["swift"]), statistics.median(times["torch"]))
         mins = (min(times["swift"]), min(times["torch"]))
-        rows.append((name, description, flops, ms, mins, rss))
-        print(f"  {name}: Swift {ms[0]:.2f} ms (min {mins[0]:.2f}), PyTorch {ms[1]:.2f} ms (min {mins[1]:.2f}), "
-              f"ratio {ms[0] / ms[1]:.2f}; load {loadavg()}", flush=True)
+        cpus = (statistics.median(cpu["swift"]), statistics.median(cpu["torch"]))
+        rows.append((name, description, flops, ms, mins, rss, cpus))
+        print(f"  {name}: Swift {ms[0]:.2f} ms (min {mins[0]:.2f}, CPU {cpus[0]:.2f}), PyTorch {ms[1]:.2f} ms "
+              f"(min {mins[1]:.2f}, CPU {cpus[1]:.2f}), ratio {ms[0] / ms[1]:.2f}; load {loadavg()}", flush=True)
     print()
-    print("| case | Swift ms | PyTorch ms | Swift / PyTorch | Swift GFLOP/s | PyTorch GFLOP/s | Swift % of peak "
-          "| peak RSS Swift / PyTorch MiB |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, description, flops, ms, mins, rss in rows:
+    print("| case | Swift ms | PyTorch ms | Swift / PyTorch | min ms Swift / PyTorch | CPU ms Swift / PyTorch "
+          "| Swift GFLOP/s | PyTorch GFLOP/s | Swift % of peak | peak RSS Swift / PyTorch MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, description, flops, ms, mins, rss, cpus in rows:
         gf = ("", "", "")
         if flops:
             g = (flops / ms[0] / 1e6, flops / ms[1] / 1e6)
             gf = (f"{g[0]:.0f}", f"{g[1]:.0f}", f"{100 * g[0] / peak:.0f}%")
-        print(f"| {description} | {ms[0]:,.2f} | {ms[1]:,.2f} | {ms[0] / ms[1]:.2f}x | {gf[0]} | {gf[1]} | {gf[2]} "
-              f"| {rss[0]:.0f} / {rss[1]:.0f} |")
+        print(f"| {description} | {ms[0]:,.2f} | {ms[1]:,.2f} | {ms[0] / ms[1]:.2f}x | {mins[0]:,.2f} / {mins[1]:,.2f} "
+              f"| {cpus[0]:,.1f} / {cpus[1]:,.1f} | {gf[0]} | {gf[1]} | {gf[2]} | {rss[0]:.0f} / {rss[1]:.0f} |")
     print()
     print(f"load average after: {loadavg()}")
 

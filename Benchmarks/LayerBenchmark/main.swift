@@ -5,7 +5,7 @@
 //
 // Protocol on stdin/stdout (one JSON object per line), so that the driver can alternate the two sides:
 //   after building the model and warming up:  {"ready": true}
-//   "round"  -> runs the case R times          {"times_ms": [...]}
+//   "round"  -> runs the case R times          {"times_ms": [...], "cpu_ms": [...]}  (wall and process CPU time)
 //   "quit"   -> peak RSS of this process       {"peak_rss_mib": ...}
 // `LayerBenchmark sgemm` prints the machine's 2048^3 sgemm GFLOP/s through the BLAS the package links.
 //
@@ -74,10 +74,18 @@ func option(_ name: String, _ fallback: Int) -> Int {
     return value
 }
 
+/// The peak resident set of this process image, `VmHWM` of /proc/self/status (`ru_maxrss` would also count the
+/// parent's pages at fork, which is the benchmark driver's Python with torch loaded).
 func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+    return kib / 1024
 }
 
 func emit(_ line: String) {
@@ -86,6 +94,13 @@ func emit(_ line: String) {
 }
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// CPU time of the whole process (every thread), in nanoseconds.
+func cpuNow() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}
 
 /// A case: a closure that runs the computation once and returns one of its outputs (kept alive by the caller).
 typealias Body = () throws -> Float
@@ -216,12 +231,15 @@ do {
     while let line = readLine() {
         if line == "quit" { break }
         var times: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<repeats {
-            let start = now()
+            let (start, cpuStart) = (now(), cpuNow())
             sink += try body()
             times.append(Double(now() - start) / 1e6)
+            cpu.append(Double(cpuNow() - cpuStart) / 1e6)
         }
-        emit("{\"times_ms\": [\(times.map { String(format: "%.4f", $0) }.joined(separator: ", "))]}")
+        func list(_ xs: [Double]) -> String { xs.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
+        emit("{\"times_ms\": [\(list(times))], \"cpu_ms\": [\(list(cpu))]}")
     }
     emit("{\"peak_rss_mib\": \(peakRSSMiB()), \"checksum\": \(sink.isFinite ? Double(sink) : 0)}")
 } catch {
