@@ -35,6 +35,14 @@ extension Float: TensorScalar {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if m == 1 && k > 0 {
+            // A one-row product is a matrix-vector product: sgemv reads op(B) in place where sgemm would pack it.
+            if beta == 0 { c.update(repeating: 0, count: n) }
+            cblas_sgemv(
+                CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(transposeB ? n : k), Int32(transposeB ? k : n),
+                alpha, b, Int32(ldb), a, Int32(transposeA ? lda : 1), beta == 0 ? 1 : beta, c, 1)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -49,6 +57,14 @@ extension Double: TensorScalar {
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
+        if m == 1 && k > 0 {
+            // A one-row product is a matrix-vector product: dgemv reads op(B) in place where dgemm would pack it.
+            if beta == 0 { c.update(repeating: 0, count: n) }
+            cblas_dgemv(
+                CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(transposeB ? n : k), Int32(transposeB ? k : n),
+                alpha, b, Int32(ldb), a, Int32(transposeA ? lda : 1), beta == 0 ? 1 : beta, c, 1)
+            return
+        }
         cblas_dgemm(
             CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
