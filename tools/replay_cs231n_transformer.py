@@ -447,7 +447,8 @@ def write_positional_encoding(f):
             # The printed output is exactly 0 where dropout dropped (x + pe is never 0 here): the 2022 mask must
             # drop exactly there. This is what pins element 0 to u_0 (see mkl_bernoulli_2022).
             assert (data + pos_encoder.pe[:, :2]).abs().min() > 1e-3
-            assert torch.equal(pos_encoder.dropout.mask, torch.from_numpy(EXPECTED_PE_OUTPUT != 0))
+            assert torch.equal(pos_encoder.dropout.mask, torch.from_numpy(EXPECTED_PE_OUTPUT != 0)), \
+                "the 2022 mask does not drop where the notebook printed -0.0000"
             printed_value(case, "expected_pe_output", EXPECTED_PE_OUTPUT, of="outputs/output", cell=PE_CELL,
                           decimals=4, slack=F32_SLACK, reason=F32_REASON)
 
