@@ -23,23 +23,28 @@ extension Tensor where Element: TensorScalar {
     @_specialize(where Element == Float)
     @_specialize(where Element == Double)
     public func sigmoid() -> Tensor {
-        var y = mapScalars { -$0 }
-        y.scalars.withUnsafeMutableBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            Element.vectorExp(base, base, count: b.count)
-            for i in 0..<b.count { b[i] = 1 / (1 + b[i]) }
+        scalars.withUnsafeBufferPointer { x in
+            Tensor.build(shape: shape) { out in
+                guard let o = out.baseAddress, let x = x.baseAddress else { return }
+                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { range in
+                    for i in range { (o + i).initialize(to: -x[i]) }
+                    Element.vectorExp(o + range.lowerBound, o + range.lowerBound, count: range.count)
+                    for i in range { o[i] = 1 / (1 + o[i]) }
+                }
+            }
         }
-        return y
     }
 
     /// `tanh(x)` elementwise.
     @_specialize(where Element == Float)
     @_specialize(where Element == Double)
     public func tanh() -> Tensor {
-        scalars.withUnsafeBufferPointer { a in
+        scalars.withUnsafeBufferPointer { x in
             Tensor.build(shape: shape) { out in
-                guard let base = out.baseAddress else { return }
-                Element.vectorTanh(a.baseAddress!, base, count: out.count)
+                guard let o = out.baseAddress, let x = x.baseAddress else { return }
+                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { range in
+                    Element.vectorTanh(x + range.lowerBound, o + range.lowerBound, count: range.count)
+                }
             }
         }
     }
@@ -54,14 +59,19 @@ extension Tensor where Element: TensorScalar {
     @_specialize(where Element == Double)
     public func gelu() -> Tensor {
         let root2 = Element.sqrt(2)
-        var y = mapScalars { $0 / root2 }
-        scalars.withUnsafeBufferPointer { x in
-            y.scalars.withUnsafeMutableBufferPointer { b in
-                guard let base = b.baseAddress else { return }
-                Element.vectorErf(base, base, count: b.count)
-                for i in 0..<b.count { b[i] = x[i] * (1 + b[i]) / 2 }
+        return scalars.withUnsafeBufferPointer { x in
+            Tensor.build(shape: shape) { out in
+                guard let o = out.baseAddress, let x = x.baseAddress else { return }
+                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { range in
+                    for i in range { (o + i).initialize(to: x[i] / root2) }
+                    Element.vectorErf(o + range.lowerBound, o + range.lowerBound, count: range.count)
+                    for i in range { o[i] = x[i] * (1 + o[i]) / 2 }
+                }
             }
         }
-        return y
     }
+
+    /// Elements per parallel chunk of a transcendental activation, below which it runs on one core.
+    @usableFromInline
+    static var elementwiseGrain: Int { 32_768 }
 }

@@ -30,18 +30,21 @@ public struct LayerNorm<S: TensorScalar>: Sendable {
         weight.scalars.withUnsafeBufferPointer { w in
             bias.scalars.withUnsafeBufferPointer { b in
                 y.scalars.withUnsafeMutableBufferPointer { buffer in
-                    var start = 0
-                    while start < count {
-                        let row = buffer.baseAddress! + start
-                        var mean: S = 0
-                        for j in 0..<d { mean += row[j] }
-                        mean /= S(d)
-                        var variance: S = 0
-                        for j in 0..<d { variance += (row[j] - mean) * (row[j] - mean) }
-                        variance /= S(d)
-                        let inverse = 1 / S.sqrt(variance + eps)
-                        for j in 0..<d { row[j] = (row[j] - mean) * inverse * w[j] + b[j] }
-                        start += d
+                    guard d > 0, let base = buffer.baseAddress else { return }
+                    let (w, b) = (w.baseAddress!, b.baseAddress!)
+                    // Rows are independent: chunks of rows run in parallel when there are enough of them.
+                    ParallelChunks.run(count: count / d, grain: Swift.max(1, 16_384 / d)) { range in
+                        for r in range {
+                            let row = base + r * d
+                            var mean: S = 0
+                            for j in 0..<d { mean += row[j] }
+                            mean /= S(d)
+                            var variance: S = 0
+                            for j in 0..<d { variance += (row[j] - mean) * (row[j] - mean) }
+                            variance /= S(d)
+                            let inverse = 1 / S.sqrt(variance + eps)
+                            for j in 0..<d { row[j] = (row[j] - mean) * inverse * w[j] + b[j] }
+                        }
                     }
                 }
             }

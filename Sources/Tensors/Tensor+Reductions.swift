@@ -8,19 +8,21 @@ extension Tensor where Element: TensorScalar {
         let width = shape.last ?? 1
         guard width > 0 else { return self }
         var result = self
-        let count = self.count
+        let rows = count / width
         result.scalars.withUnsafeMutableBufferPointer { buffer in
-            var start = 0
-            while start < count {
-                let row = buffer.baseAddress! + start
-                var maximum = -Element.infinity
-                for j in 0..<width { maximum = Swift.max(maximum, row[j]) }
-                for j in 0..<width { row[j] -= maximum }
-                Element.vectorExp(row, row, count: width)
-                var total: Element = 0
-                for j in 0..<width { total += row[j] }
-                for j in 0..<width { row[j] /= total }
-                start += width
+            let base = buffer.baseAddress!
+            // Rows are independent: chunks of rows run in parallel when there are enough of them.
+            ParallelChunks.run(count: rows, grain: Swift.max(1, 32_768 / width)) { range in
+                for r in range {
+                    let row = base + r * width
+                    var maximum = -Element.infinity
+                    for j in 0..<width { maximum = Swift.max(maximum, row[j]) }
+                    for j in 0..<width { row[j] -= maximum }
+                    Element.vectorExp(row, row, count: width)
+                    var total: Element = 0
+                    for j in 0..<width { total += row[j] }
+                    for j in 0..<width { row[j] /= total }
+                }
             }
         }
         return result
