@@ -18,8 +18,9 @@ func headScores<S: TensorScalar>(_ q: Tensor<S>, _ k: Tensor<S>, heads: Int) -> 
                     c.initialize(repeating: 0, count: out.count)
                     return
                 }
-                for batch in 0..<n {
-                    for h in 0..<heads {
+                headParallel(n * heads, work: lq * lk * d) { range in
+                    for pair in range {
+                        let (batch, h) = pair.quotientAndRemainder(dividingBy: heads)
                         S.gemm(
                             transposeA: false, transposeB: true, m: lq, n: lk, k: d, alpha: 1,
                             a: a + batch * lq * e + h * d, lda: e, b: b + batch * lk * e + h * d, ldb: e, beta: 0,
@@ -44,8 +45,9 @@ func headContext<S: TensorScalar>(_ attention: Tensor<S>, _ v: Tensor<S>, heads:
                     c.initialize(repeating: 0, count: out.count)
                     return
                 }
-                for batch in 0..<n {
-                    for h in 0..<heads {
+                headParallel(n * heads, work: lq * lk * d) { range in
+                    for pair in range {
+                        let (batch, h) = pair.quotientAndRemainder(dividingBy: heads)
                         S.gemm(
                             transposeA: false, transposeB: false, m: lq, n: d, k: lk, alpha: 1,
                             a: a + (batch * heads + h) * lq * lk, lda: lk, b: b + batch * lk * e + h * d, ldb: e,
@@ -54,5 +56,17 @@ func headContext<S: TensorScalar>(_ attention: Tensor<S>, _ v: Tensor<S>, heads:
                 }
             }
         }
+    }
+}
+
+/// Runs the `count` per-head products: small ones in parallel chunks with BLAS single-threaded meanwhile
+/// (`SmallProducts`), large ones one after another with BLAS's own threads. `work` is one product's multiply-adds.
+func headParallel(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+    if count > 1 && work <= 1 << 20 {
+        SmallProducts.withSingleThreadedBLAS {
+            ParallelChunks.run(count: count, grain: max(1, 65_536 / max(work, 1)), body)
+        }
+    } else {
+        body(0..<count)
     }
 }
