@@ -168,12 +168,21 @@ def notebook_images(n, shape, dtype):
     return x.to(dtype)
 
 
-def config_for(c, **extra):
-    return {**c, **extra}
+# The keys each replay reads (docs/replays/adversarial_autoencoder.md); the harness refuses any other key.
+REPLAY_KEYS = {
+    "aae.encoder": ["img_shape", "latent_dim", "encoder_hidden", "p"],
+    "aae.decoder": ["img_shape", "latent_dim", "decoder_hidden", "p", "bn_momentum", "bn_eps"],
+    "aae.discriminator": ["latent_dim", "discriminator_hidden", "p"],
+}
+
+
+def config_for(c, replay=None, **extra):
+    keys = REPLAY_KEYS.get(replay, list(c))
+    return {**{k: c[k] for k in keys}, **extra}
 
 
 def add_encoder_case(f, name, model, c, seed, n, train, dtype, description):
-    cfg = config_for(c, train=train)
+    cfg = config_for(c, "aae.encoder", train=train)
     case = f.case(name, replay="aae.encoder", dtype=dtype, seed=seed, config=cfg, description=description)
     model = copy.deepcopy(model)
     seed_everything(seed)
@@ -188,7 +197,7 @@ def add_encoder_case(f, name, model, c, seed, n, train, dtype, description):
 
 
 def add_decoder_case(f, name, model, c, seed, n, train, bn_mode, dtype, description):
-    cfg = config_for(c, train=train, bn_mode=bn_mode)
+    cfg = config_for(c, "aae.decoder", train=train, bn_mode=bn_mode)
     case = f.case(name, replay="aae.decoder", dtype=dtype, seed=seed, config=cfg, description=description)
     model = copy.deepcopy(model)
     params = {k: v.clone() for k, v in model.decoder.state_dict().items()}   # before the running-stat update
@@ -204,7 +213,7 @@ def add_decoder_case(f, name, model, c, seed, n, train, bn_mode, dtype, descript
 
 
 def add_discriminator_case(f, name, model, c, seed, n, train, dtype, description):
-    cfg = config_for(c, train=train)
+    cfg = config_for(c, "aae.discriminator", train=train)
     case = f.case(name, replay="aae.discriminator", dtype=dtype, seed=seed, config=cfg, description=description)
     model = copy.deepcopy(model)
     seed_everything(seed)
