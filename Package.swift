@@ -23,6 +23,9 @@ let package = Package(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
 
+        // SHA-256 for the fixture manifest, in C so that debug builds hash fast.
+        .target(name: "CSHA256"),
+
         // Stages of the data path.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(
@@ -31,7 +34,7 @@ let package = Package(
         .target(
             name: "Layers",
             dependencies: ["Tensors", .product(name: "RealModule", package: "swift-numerics")]),
-        .target(name: "Fixtures", dependencies: ["HDF5", "Tensors"]),
+        .target(name: "Fixtures", dependencies: ["HDF5", "Tensors", "CSHA256"]),
         .target(name: "Comparison", dependencies: ["Tensors"]),
         .target(name: "Replays", dependencies: ["Fixtures", "Layers", "Tensors"]),
         .target(name: "Report", dependencies: ["Fixtures", "Comparison", "Replays", "Tensors"]),

@@ -83,8 +83,14 @@ public enum FixtureFileCheck {
             status = expected == nil ? .notListed : .verified
         }
         if let expected {
-            let bytes = try readAll(fd, size: size, path)
-            let actual = SHA256.hex(of: bytes)
+            let key = "\(path)|\(opened.st_dev)|\(opened.st_ino)|\(size)|\(opened.st_mtim.tv_sec).\(opened.st_mtim.tv_nsec)"
+            let actual: String
+            if let known = digests.value(key) {
+                actual = known
+            } else {
+                actual = SHA256.hex(of: try readAll(fd, size: size, path))
+                digests.set(key, actual)
+            }
             guard actual == expected else {
                 throw fail(
                     "corrupted file: its SHA-256 is \(actual.prefix(16))…, \(manifestName) records \(expected.prefix(16))… "
@@ -97,6 +103,9 @@ public enum FixtureFileCheck {
         }
         return Verified(byteCount: size, manifest: status, sha256: expected)
     }
+
+    /// Digests already computed in this process, by path, device, inode, size and modification time.
+    private static let digests = DigestCache()
 
     /// The manifest's entries, file name to lowercase hex digest; a malformed line is an error naming the manifest.
     public static func manifest(at path: String) throws(FixtureError) -> [String: String] {
@@ -141,4 +150,11 @@ public enum FixtureFileCheck {
         }
         return false
     }
+}
+
+private final class DigestCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var digests: [String: String] = [:]
+    func value(_ key: String) -> String? { lock.withLock { digests[key] } }
+    func set(_ key: String, _ digest: String) { lock.withLock { digests[key] = digest } }
 }
