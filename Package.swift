@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C libraries, each behind one module.
@@ -49,7 +50,10 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Samples"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensors"]),
         .testTarget(name: "LayerTests", dependencies: ["Layers", "Tensors"]),
-        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "Tensors"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Report", "Fixtures", "HDF5", "Tensors"]),
+        .testTarget(
+            name: "ComparisonTests",
+            dependencies: ["Comparison", "Tensors", .product(name: "PropertyBased", package: "swift-property-based")]),
+        // Depends on `replay` so that the executable its end-to-end tests run is built.
+        .testTarget(name: "ConformanceTests", dependencies: ["Report", "Fixtures", "Replays", "HDF5", "Tensors", "replay"]),
     ]
 )

@@ -109,44 +109,32 @@ public struct IsolatedRunner: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("report.json")
         let errors = folder.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: worker[0])
-        var arguments = Array(worker.dropFirst()) + ["--worker", file, "--worker-output", output.path]
+        var arguments = worker + ["--worker", file, "--worker-output", output.path]
         if let filter { arguments += ["--filter", filter] }
         if listOnly { arguments.append("--list") }
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try? FileHandle(forWritingTo: errors)
-        do {
-            try process.run()
-        } catch {
-            return crashed(file, filter, kind: "crash", "cannot start the worker process \(worker[0]): \(error)")
-        }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)   // only our own child, by its id
-            process.waitUntilExit()
+        let termination = ChildProcess.run(arguments, stdout: "/dev/null", stderr: errors.path, timeout: timeout)
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        let lastLine = stderr.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }).map(String.init)
+        let status: Int32
+        switch termination {
+        case .failedToStart(let reason):
+            return crashed(file, filter, kind: "crash", "cannot start the worker process \(worker[0]): \(reason)")
+        case .timedOut:
             return crashed(file, filter, kind: "timeout",
                            "the replay of this file did not finish within \(Self.seconds(timeout)) s and was stopped "
                                + "(a hang, e.g. libhdf5 looping on a corrupted file); the other files ran")
-        }
-        process.waitUntilExit()
-        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        let lastLine = stderr.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }).map(String.init)
-        if process.terminationReason == .uncaughtSignal {
-            let signal = process.terminationStatus
+        case .signaled(let signal):
             return crashed(file, filter, kind: "crash",
                            "the replay of this file crashed (signal \(signal), \(Self.signalName(signal))), most likely inside "
                                + "libhdf5 on a corrupted file; the other files ran" + (lastLine.map { " (last message: \($0))" } ?? ""))
+        case .exited(let code):
+            status = code
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let data = try? Data(contentsOf: output), let report = try? decoder.decode(FileReport.self, from: data) else {
             return crashed(file, filter, kind: "crash",
-                           "the replay of this file exited with status \(process.terminationStatus) without a report"
+                           "the replay of this file exited with status \(status) without a report"
                                + (lastLine.map { " (last message: \($0))" } ?? ""))
         }
         return report
