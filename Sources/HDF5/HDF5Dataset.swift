@@ -8,7 +8,9 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
 
     var store: ElementStore {
         var store = ElementStore(id: id, kind: .dataset, site: site)
-        let filtered = (try? withCreationPropertyList { plist throws(HDF5Error) in H5Pget_nfilters(plist) > 0 }) ?? true
+        let filtered = (try? withCreationPropertyList { plist throws(HDF5Error) in
+            try site.call("H5Pget_nfilters") { H5Pget_nfilters(plist) } > 0
+        }) ?? true
         store.byteLimit = filtered ? 1 << 30 : file.byteCount
         return store
     }

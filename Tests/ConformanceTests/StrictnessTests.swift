@@ -162,8 +162,10 @@ import Testing
     }
 
     @Test func aPrintedShapeMustMatchExactly() throws {
-        #expect(only(try printed("shape", [1, 2, 1], shape: [3], of: "outputs/rnn_out.shape", atol: nil).write())?.status == .passed)
-        #expect(only(try printed("shape", [1, 2, 2], shape: [3], of: "outputs/rnn_out.shape", atol: nil).write())?.status == .failed)
+        let good = only(try printed("shape", [1, 2, 1], shape: [3], of: "outputs/rnn_out.shape", atol: nil).write())
+        #expect(good?.status == .passed, "\(good?.error ?? "")")
+        let bad = only(try printed("shape", [1, 2, 2], shape: [3], of: "outputs/rnn_out.shape", atol: nil).write())
+        #expect(bad?.status == .failed, "\(bad?.error ?? "") \(bad?.printed.map(\.description) ?? [])")
     }
 
     @Test func aPrintedValueOfATensorNotComputedIsAnError() throws {
