@@ -343,7 +343,7 @@ public enum CaptioningRNNLossReplay: Replay {
     public static let declaration = ReplayDeclaration(
         name: "cs231n.captioning_rnn_loss",
         summary: "`CaptioningRNN.loss(features, captions)`, forward and every gradient (\"RNN for image captioning\" / \"LSTM captioning model\" / \"Check gradients\" cells).",
-        config: [.string("cell_type", ["rnn", "lstm"]), .int("input_dim", "D"), .int("wordvec_dim", "W"), .int("hidden_dim", "H"), .int("vocab_size", "V"), .int("null_index")],
+        config: [.string("cell_type", ["rnn", "lstm"]), .int("input_dim", "D"), .int("wordvec_dim", "W"), .int("hidden_dim", "H"), .int("vocab_size", "V"), .int("null_index", min: 0)],
         inputs: ["features (N, D)", "captions (N, T) int64"],
         parameters: ["W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab"],
         outputs: ["h0", "x", "c (lstm only)", "h", "scores", "probs", "loss", "dscores", "dh", "grads.W_vocab", "grads.b_vocab", "dx", "dh0", "grads.Wx", "grads.Wh", "grads.b", "grads.W_embed", "grads.W_proj", "grads.b_proj"])

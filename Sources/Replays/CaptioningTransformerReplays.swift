@@ -94,7 +94,7 @@ public enum CaptioningTransformerReplay: Replay {
     public static let declaration = ReplayDeclaration(
         name: "captioning_transformer.model",
         summary: "cs231n `CaptioningTransformer.forward(features, captions)`, then, when the case has `captions_out`, `transformer_temporal_softmax_loss(scores, captions_out, captions_out != NULL)`.",
-        config: [.int("vocab_size"), .int("null_idx"), .int("input_dim"), .int("wordvec_dim"), .int("num_heads", "divides wordvec_dim"), .int("num_layers"), .int("max_length"), .int("dim_feedforward"), .number("p"), .bool("train")],
+        config: [.int("vocab_size"), .int("null_idx", min: 0), .int("input_dim"), .int("wordvec_dim"), .int("num_heads", "divides wordvec_dim"), .int("num_layers"), .int("max_length"), .int("dim_feedforward"), .number("p"), .bool("train")],
         inputs: ["features (N, D)", "captions (N, T) int64", "captions_out (N, T) int64 optional", "dropout.positional_encoding when train", "dropout.transformer.layers.{i}.<the decoder layer's six masks> when train"],
         parameters: ["the model's state_dict: visual_projection.*, embedding.*, positional_encoding.pe, transformer.layers.{i}.*, output.*"],
         outputs: ["embedding", "positional_encoding", "memory (N, 1, W)", "transformer.layers.{i}.self_attn.output", "transformer.layers.{i}.add1", "transformer.layers.{i}.norm1", "transformer.layers.{i}.multihead_attn.output", "transformer.layers.{i}.add2", "transformer.layers.{i}.norm2", "transformer.layers.{i}.linear2", "transformer.layers.{i}.add3", "transformer.layers.{i}.norm3 (per layer)", "scores (N, T, V)", "token_loss (N, T) with captions_out", "loss () with captions_out"])

@@ -41,12 +41,12 @@ public struct ReplayConfig: Sendable {
     private static func check(_ value: JSONValue, against key: ConfigKey) throws(ReplayError) {
         let ok: Bool
         switch (key.kind, value) {
-        case (.int, .number(let d)): ok = Int(exactly: d) != nil
+        case (.int(let minimum), .number(let d)): ok = Int(exactly: d).map { $0 >= minimum } ?? false
         case (.number, .number): ok = true
         case (.bool, .bool): ok = true
         case (.string(let allowed), .string(let s)): ok = allowed.isEmpty || allowed.contains(s)
         case (.ints(let count), .array(let items)):
-            ok = items.allSatisfy { if case .number(let d) = $0 { Int(exactly: d) != nil } else { false } }
+            ok = items.allSatisfy { if case .number(let d) = $0 { (Int(exactly: d) ?? 0) >= 1 } else { false } }
                 && (count == nil || items.count == count)
         case (.numberOrNull, .number), (.numberOrNull, .null): ok = true
         default: ok = false

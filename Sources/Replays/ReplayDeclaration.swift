@@ -48,7 +48,8 @@ public struct ReplayDeclaration: Sendable {
 public struct ConfigKey: Sendable, CustomStringConvertible {
     /// The JSON type a key's value must have.
     public enum Kind: Sendable, Equatable {
-        case int
+        /// An integer of at least `minimum` (sizes and counts: 1).
+        case int(minimum: Int)
         case number
         case bool
         /// A string, one of `allowed` when it is not empty.
@@ -60,11 +61,11 @@ public struct ConfigKey: Sendable, CustomStringConvertible {
 
         var description: String {
             switch self {
-            case .int: "int"
+            case .int(let minimum): "int >= \(minimum)"
             case .number: "number"
             case .bool: "bool"
             case .string(let allowed): allowed.isEmpty ? "string" : allowed.map { "\"\($0)\"" }.joined(separator: " | ")
-            case .ints(let count): count.map { "[int] of \($0)" } ?? "[int]"
+            case .ints(let count): (count.map { "[int] of \($0)" } ?? "[int]") + ", each >= 1"
             case .numberOrNull: "number | null"
             }
         }
@@ -83,7 +84,10 @@ public struct ConfigKey: Sendable, CustomStringConvertible {
         self.meaning = meaning
     }
 
-    public static func int(_ name: String, _ meaning: String = "") -> ConfigKey { ConfigKey(name, .int, meaning) }
+    /// An integer of at least `min` (default 1: a size or a count).
+    public static func int(_ name: String, min: Int = 1, _ meaning: String = "") -> ConfigKey {
+        ConfigKey(name, .int(minimum: min), meaning)
+    }
     public static func number(_ name: String, _ meaning: String = "") -> ConfigKey { ConfigKey(name, .number, meaning) }
     public static func bool(_ name: String, default value: Bool? = nil, _ meaning: String = "") -> ConfigKey {
         ConfigKey(name, .bool, default: value.map { .bool($0) }, meaning)

@@ -76,7 +76,7 @@ import Testing
 
     @Test func aConfigValueOfTheWrongTypeNamesTheKey() throws {
         let message = try error(TinyFixture(config: #"{"hidden_size": 1.5, "input_size": 1, "num_layers": 1}"#))
-        #expect(message.contains("config 'hidden_size' should be int, found 1.5"), "\(message)")
+        #expect(message.contains("config 'hidden_size' should be int >= 1, found 1.5"), "\(message)")
     }
 
     // MARK: Attribute forms
