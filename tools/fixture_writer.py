@@ -109,6 +109,44 @@ class FixtureCase:
         ds.attrs["atol"] = np.float64(atol)
         ds.attrs["tolerance_reason"] = reason
 
+    def shadow(self, **tensors) -> None:
+        """The float64 shadow of a float32 case's outputs (docs/FIXTURES.md, "Float64 shadow"): the same
+        computation run in float64 from the case's float32 inputs and parameters upcast, with the same recorded
+        dropout masks and random draws. Names are those of `outputs/`."""
+        if self.dtype != "float32":
+            raise ValueError("only a float32 case has a float64 shadow")
+        group = (self.group["shadow"] if "shadow" in self.group else self.group.create_group("shadow", track_order=True))
+        for name, value in tensors.items():
+            if name not in self.group["outputs"]:
+                raise KeyError(f"shadow/{name}: no output of that name")
+            array = as_array(value)
+            if array.dtype != np.float64:
+                raise TypeError(f"shadow/{name}: {array.dtype}, a shadow is float64")
+            group.create_dataset(name, data=array, track_times=False)
+
+    def printed(self, name: str, value, *, of: str, cell: str, atol: float | None = None) -> None:
+        """A value the notebook printed or hard-coded (docs/FIXTURES.md, "Printed values"), compared with what the
+        Swift replay computes. `of` is `outputs/<tensor>` (values, float64, within `atol` = half the last printed
+        digit) or `outputs/<tensor>.shape` (an int64 vector equal to the tensor's shape); `cell` says where the
+        notebook prints it."""
+        group = (self.group["printed"] if "printed" in self.group else self.group.create_group("printed", track_order=True))
+        target = of.removeprefix("outputs/").removesuffix(".shape")
+        if not of.startswith("outputs/") or target not in self.group["outputs"]:
+            raise KeyError(f"printed/{name}: 'of' must name a recorded output, got {of!r}")
+        if of.endswith(".shape"):
+            array = np.asarray(value, dtype=np.int64)
+            if array.ndim != 1:
+                raise ValueError(f"printed/{name}: a shape is a vector")
+        else:
+            if atol is None or not atol > 0:
+                raise ValueError(f"printed/{name}: a printed value needs atol (half its last printed digit)")
+            array = np.asarray(value, dtype=np.float64)
+        ds = group.create_dataset(name, data=array, track_times=False)
+        ds.attrs["of"] = of
+        ds.attrs["cell"] = cell
+        if atol is not None:
+            ds.attrs["atol"] = np.float64(atol)
+
     def expect_nonfinite(self, name: str) -> None:
         """Marks an output whose NaN/Inf are intended (e.g. a row masked entirely with -inf)."""
         self.group["outputs"][name].attrs["expect_nonfinite"] = np.int64(1)

@@ -15,21 +15,26 @@ public enum PositionalEncodingReplay: Replay {
     public static let declaration = ReplayDeclaration(
         name: "captioning_transformer.positional_encoding",
         summary: "`PositionalEncoding(embed_dim, dropout=p, max_len)` on `x`; `pe` is the table rebuilt from the formula in Swift, compared with the buffer's first S rows.",
-        config: [.int("embed_dim", "even"), .int("max_len"), .number("p"), .bool("train")],
+        config: [.int("embed_dim", "even"), .int("max_len"), .number("p"), .bool("train"), .string("pe_dtype", ["float32", "float64"], default: "float32", "the dtype the `pe` table was built in (the assignment's: float32)")],
         inputs: ["x (N, S, D)", "dropout.positional_encoding (N, S, D) when train"],
         parameters: ["pe (1, max_len, D)"],
         outputs: ["pe (1, S, D)", "x_plus_pe", "output"])
 
     public static func run<S: TensorScalar>(_ input: inout ReplayInput<S>) throws -> ReplayTrace<S> {
         let embedDim = try input.config.int("embed_dim")
-        let train = try input.config.bool("train")
+        let train = try input.config.bool("train") && input.config.double("p") > 0  // dropout on: masks recorded
         let encoding = try PositionalEncoding<S>(
             embedDim: embedDim, maxLen: try input.config.int("max_len"), p: try input.config.double("p"),
             parameters: &input.parameters, prefix: "")
         let x = try input.tensor("x")
         let (sum, output) = try encoding(x, mask: try input.captioningDropoutMask("positional_encoding", train: train))
         var trace = ReplayTrace<S>()
-        trace.record("pe", PositionalEncoding<S>.table(embedDim: embedDim, length: x.shape[1]))
+        let length = x.shape[1]
+        let table: Tensor<S> = switch try input.config.string("pe_dtype") {
+        case "float64": PositionalEncoding<S>.table(embedDim: embedDim, length: length, builtIn: Double.self)
+        default: PositionalEncoding<S>.table(embedDim: embedDim, length: length, builtIn: Float.self)   // declared: float32
+        }
+        trace.record("pe", table)
         trace.record("x_plus_pe", sum)
         trace.record("output", output)
         return trace
@@ -54,7 +59,7 @@ public enum CaptioningMultiHeadAttentionReplay: Replay {
         let out = try attention(
             query: try input.tensor("query"), key: try input.tensor("key"), value: try input.tensor("value"),
             attnMask: input.has("attn_mask") ? try input.mask("attn_mask") : nil,
-            dropoutMask: try input.captioningDropoutMask("attention", train: try input.config.bool("train")))
+            dropoutMask: try input.captioningDropoutMask("attention", train: try input.config.bool("train") && input.config.double("p") > 0))
         var trace = ReplayTrace<S>()
         trace.recordCaptioningAttention(out)
         return trace
@@ -80,7 +85,7 @@ public enum TransformerDecoderLayerReplay: Replay {
         let out = try layer(
             try input.tensor("tgt"), memory: try input.tensor("memory"),
             tgtMask: input.has("tgt_mask") ? try input.mask("tgt_mask") : nil,
-            masks: try input.captioningDecoderMasks(prefix: "", train: try input.config.bool("train")))
+            masks: try input.captioningDecoderMasks(prefix: "", train: try input.config.bool("train") && input.config.double("p") > 0))
         var trace = ReplayTrace<S>()
         trace.recordCaptioningDecoderLayer(out, full: true)
         return trace
@@ -106,7 +111,7 @@ public enum CaptioningTransformerReplay: Replay {
             wordvecDim: try input.config.int("wordvec_dim"), numHeads: try input.config.int("num_heads"), numLayers: numLayers,
             maxLength: try input.config.int("max_length"), dimFeedforward: try input.config.int("dim_feedforward"),
             p: try input.config.double("p"), parameters: &input.parameters)
-        let train = try input.config.bool("train")
+        let train = try input.config.bool("train") && input.config.double("p") > 0  // dropout on: masks recorded
         let nullIndex = try input.config.int("null_idx")
         var layerMasks: [TransformerDecoderLayer<S>.DropoutMasks] = []
         for i in 0..<numLayers {
@@ -178,9 +183,9 @@ extension ReplayTrace {
 }
 
 extension ReplayInput {
-    /// The recorded mask `dropout.<where>` in train mode, nil in eval mode (config `"train": false`).
+    /// The recorded mask `dropout.<where>` when dropout is on (`train` with `p > 0`), else nil (`dropoutMask`).
     func captioningDropoutMask(_ name: String, train: Bool) throws(ReplayError) -> Tensor<Bool>? {
-        train ? try mask("dropout." + name) : nil
+        try dropoutMask("dropout." + name, on: train)
     }
 
     /// The six masks of one decoder layer, named `dropout.<prefix>self_attn.attention`, `...dropout1`,

@@ -40,7 +40,8 @@ public enum LSTMClassifierReplay: SummarizingReplay {
         inputs: ["x (N, L, xdim)", "targets (N) int64 optional"],
         parameters: ["rnn.*", "lin.*"],
         outputs: ["rnn_out (N, L, hdim)", "hn (n_layer, N, hdim)", "cn (n_layer, N, hdim)", "last_step (N, 1, hdim)",
-                  "logits (N, ydim)", "loss () with targets"])
+                  "logits (N, ydim)", "loss () with targets",
+                  "parameter_count () the torchinfo summary's Total params, in the case's dtype"])
 
     /// The model the case's configuration describes, loaded strictly from its `state_dict`.
     static func model<S: TensorScalar>(_ input: inout ReplayInput<S>) throws -> LSTMClassifier<S> {
@@ -58,7 +59,8 @@ public enum LSTMClassifierReplay: SummarizingReplay {
 
     public static func run<S: TensorScalar>(_ input: inout ReplayInput<S>) throws -> ReplayTrace<S> {
         let model = try model(&input)
-        let out = try model(try input.tensor("x"))
+        let x = try input.tensor("x")
+        let out = try model(x)
         var trace = ReplayTrace<S>()
         trace.record("rnn_out", out.rnnOut)
         trace.record("hn", out.hn)
@@ -68,6 +70,8 @@ public enum LSTMClassifierReplay: SummarizingReplay {
         if input.has("targets") {
             trace.record("loss", try CrossEntropyLoss()(out.logits, try input.indices("targets")))
         }
+        let parameters = try model.summary(batch: x.shape[0], length: x.shape[1]).totalParameters
+        trace.record("parameter_count", Tensor(scalar: S(parameters)))
         return trace
     }
 }

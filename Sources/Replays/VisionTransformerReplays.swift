@@ -12,7 +12,7 @@ public enum VisionTransformerModelReplay: Replay {
         name: "vit.model",
         summary: "The ViT assignment's `vision_transformer.forward`, every stage recorded.",
         config: [.int("in_channels"), .int("img_size", "a multiple of patch_size"), .int("patch_size", "> 0"), .int("emb_dim"), .int("n_enc_layers"), .int("num_heads", "> 0, divides emb_dim"), .int("forward_dim", "the MLP hidden width is forward_dim * emb_dim"), .number("dropout_ratio"), .int("n_classes"), .string("residual", ["seed003", "prenorm"]), .string("pooling", ["cls", "mean"]), .bool("train")],
-        inputs: ["x (N, C, H, W)", "dropout.block{i}.attention (N, heads, T+1, T+1) per block when train", "dropout.block{i}.mlp (N, T+1, forward_dim*emb_dim) per block when train"],
+        inputs: ["x (N, C, H, W)", "dropout.block{i}.attention (N, heads, T+1, T+1) per block when train and dropout_ratio > 0", "dropout.block{i}.mlp (N, T+1, forward_dim*emb_dim) per block when train and dropout_ratio > 0"],
         parameters: ["ie.*", "em.{i}.*", "normalization.*", "classification_head.*"],
         outputs: ["patches", "embedded", "tokens", "block{i}.norm_1", "block{i}.attention", "block{i}.mha", "block{i}.residual_1", "block{i}.norm_2", "block{i}.mlp.linear_1", "block{i}.mlp.gelu", "block{i}.mlp.out", "block{i}.out (per block)", "pooled", "normalized", "logits"])
 
@@ -42,13 +42,12 @@ public enum VisionTransformerModelReplay: Replay {
             classCount: try config.int("n_classes"), residual: residual, pooling: pooling,
             parameters: &input.parameters)
 
-        var masks: [VisionTransformer<S>.DropoutMasks]? = nil
-        if try input.config.bool("train") {
-            masks = try model.blocks.indices.map { i throws(ReplayError) in
-                .init(
-                    attention: try input.mask("dropout.block\(i).attention"),
-                    mlp: try input.mask("dropout.block\(i).mlp"))
-            }
+        let dropoutOn = try config.bool("train") && config.double("dropout_ratio") > 0
+        var masks: [VisionTransformer<S>.DropoutMasks]? = dropoutOn ? [] : nil
+        for i in model.blocks.indices {
+            let attention = try input.dropoutMask("dropout.block\(i).attention", on: dropoutOn)
+            let mlp = try input.dropoutMask("dropout.block\(i).mlp", on: dropoutOn)
+            if let attention, let mlp { masks?.append(.init(attention: attention, mlp: mlp)) }
         }
         let out = try model(x, masks: masks)
 
