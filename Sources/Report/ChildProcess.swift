@@ -30,8 +30,13 @@ struct ChildProcess {
 
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // No Swift backtrace on a crash: the parent reports it, and the backtracer takes seconds.
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key != "SWIFT_BACKTRACE" }
+            .map { "\($0.key)=\($0.value)" } + ["SWIFT_BACKTRACE=enable=no"]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard status == 0 else { return .failedToStart(String(cString: strerror(status))) }
 
         let deadline = Date().addingTimeInterval(timeout)

@@ -114,7 +114,8 @@ public struct IsolatedRunner: Sendable {
         if listOnly { arguments.append("--list") }
         let termination = ChildProcess.run(arguments, stdout: "/dev/null", stderr: errors.path, timeout: timeout)
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        let lastLine = stderr.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }).map(String.init)
+        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lastLine = lines.first(where: { $0.contains("Fatal error") }) ?? lines.last
         let status: Int32
         switch termination {
         case .failedToStart(let reason):
@@ -125,8 +126,8 @@ public struct IsolatedRunner: Sendable {
                                + "(a hang, e.g. libhdf5 looping on a corrupted file); the other files ran")
         case .signaled(let signal):
             return crashed(file, filter, kind: "crash",
-                           "the replay of this file crashed (signal \(signal), \(Self.signalName(signal))), most likely inside "
-                               + "libhdf5 on a corrupted file; the other files ran" + (lastLine.map { " (last message: \($0))" } ?? ""))
+                           "the replay of this file crashed (signal \(signal), \(Self.signalName(signal))); the other files ran"
+                               + (lastLine.map { " (last message: \($0))" } ?? ""))
         case .exited(let code):
             status = code
         }
@@ -154,9 +155,9 @@ public struct IsolatedRunner: Sendable {
 
     static func signalName(_ signal: Int32) -> String {
         switch signal {
-        case SIGSEGV: "SIGSEGV, a memory fault"
-        case SIGILL: "SIGILL, a Swift runtime trap"
-        case SIGTRAP: "SIGTRAP, a Swift runtime trap"
+        case SIGSEGV: "SIGSEGV, a memory fault: most likely libhdf5 on a corrupted file"
+        case SIGILL: "SIGILL, a Swift runtime trap: a check in a layer that this file's content reaches"
+        case SIGTRAP: "SIGTRAP, a Swift runtime trap: a check in a layer that this file's content reaches"
         case SIGABRT: "SIGABRT, an abort"
         case SIGBUS: "SIGBUS, a bus error"
         case SIGFPE: "SIGFPE, an arithmetic fault"
