@@ -27,8 +27,8 @@ import Testing
     }
 
     /// Expects exit 2 and an error naming `path`.
-    func expectUnusable(_ path: String, mentioning text: String? = nil) throws {
-        let outcome = try ReplayExecutable.run([path, "--timeout", "60"])
+    func expectUnusable(_ path: String, mentioning text: String? = nil, timeout: Int = 60) throws {
+        let outcome = try ReplayExecutable.run([path, "--timeout", "\(timeout)"])
         #expect(outcome.status == 2, "exit \(outcome.status): \(outcome.all)")
         #expect(outcome.stdout.contains("ERROR \(path)"), "\(outcome.all)")
         if let text { #expect(outcome.all.contains(text), "\(outcome.all)") }
@@ -37,6 +37,8 @@ import Testing
     enum Corruption: String, CaseIterable, Sendable {
         case truncatedToTenth, truncatedToHalf, truncatedByOneByte, flippedBitEarly, flippedBitMiddle, flippedBitLate
         case zeroedSuperblock, zeroedBlockEarly, zeroedBlockMiddle
+        /// 1 KiB zeroed at 4096: in cs231n_rnn.h5 (Dec 2026) Debian's libhdf5 1.10 loops forever there.
+        case zeroedKiBAt4096
 
         func apply(_ bytes: inout [UInt8]) {
             let n = bytes.count
@@ -50,6 +52,7 @@ import Testing
             case .zeroedSuperblock: for i in 0..<512 { bytes[i] = 0 }
             case .zeroedBlockEarly: for i in 2048..<6144 { bytes[i] = 0 }
             case .zeroedBlockMiddle: for i in (n / 3)..<(n / 3 + 4096) { bytes[i] = 0 }
+            case .zeroedKiBAt4096: for i in 4096..<5120 { bytes[i] = 0 }
             }
         }
     }
@@ -63,10 +66,12 @@ import Testing
 
     /// A user's own file (no manifest) corrupted where libhdf5 reads structure: an error row, never a crash of the
     /// run; libhdf5 crashes or hangs there become `crash` / `timeout` rows.
-    @Test(arguments: [Corruption.truncatedToTenth, .truncatedToHalf, .truncatedByOneByte, .zeroedSuperblock, .zeroedBlockEarly, .flippedBitEarly])
+    @Test(arguments: [Corruption.truncatedToTenth, .truncatedToHalf, .truncatedByOneByte, .zeroedSuperblock, .zeroedBlockEarly,
+                      .flippedBitEarly, .zeroedKiBAt4096])
     func aCorruptedUnlistedFixtureIsAnErrorNotACrash(_ corruption: Corruption) throws {
         let path = try corrupted(withManifest: false) { corruption.apply(&$0) }
-        try expectUnusable(path)
+        // A hang in libhdf5 (zeroedKiBAt4096) is stopped at the limit: one `timeout` row naming the file.
+        try expectUnusable(path, timeout: 10)
     }
 
     /// Corruption in tensor data of an unlisted file cannot be told from a real value by libhdf5: the run must
