@@ -28,6 +28,8 @@ public struct FixtureCase: Sendable {
         /// The computed tensor it is about (`of` without `outputs/` and `.shape`).
         public var tensor: String
         public var check: Check
+        /// Why `atol` is more than half the last printed digit, when it is (`tolerance_reason`).
+        public var toleranceReason: String? = nil
     }
 
     /// The file the case came from, as given to the loader.

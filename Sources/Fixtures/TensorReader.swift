@@ -96,7 +96,9 @@ struct TensorReader {
         guard let atol = try attributes.tolerance("atol") else {
             throw FixtureError(file: file, caseName: caseName, tensor: path, kind: "tolerance", "a printed value needs 'atol' (half its last printed digit)")
         }
-        return .init(name: name, cell: cell, tensor: target, check: .values(values, atol: atol))
+        return .init(
+            name: name, cell: cell, tensor: target, check: .values(values, atol: atol),
+            toleranceReason: try attributes.string("tolerance_reason"))
     }
 
     /// The dataset at `path` (relative to the case), as the element type it is stored in.

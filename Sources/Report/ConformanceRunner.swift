@@ -207,7 +207,7 @@ public enum ConformanceRunner {
         case .values(let printed, let atol):
             let swift = AnyTensor(Tensor<Double>(shape: actual.shape, scalars: actual.doubles))
             comparison = TensorComparison.compare(
-                name: value.name, actual: swift, expected: AnyTensor(printed), tolerance: Tolerance(rtol: 0, atol: atol, reason: "printed digits"))
+                name: value.name, actual: swift, expected: AnyTensor(printed), tolerance: Tolerance(rtol: 0, atol: atol, reason: value.toleranceReason ?? "half the last printed digit"))
             comparison.printedOf = "outputs/\(value.tensor)"
         case .shape(let shape):
             let printed = AnyTensor(Tensor<Double>(shape: [shape.count], scalars: shape.map(Double.init)))
