@@ -70,7 +70,7 @@ public enum LSTMClassifierReplay: SummarizingReplay {
         if input.has("targets") {
             trace.record("loss", try CrossEntropyLoss()(out.logits, try input.indices("targets")))
         }
-        let parameters = try model.summary(batch: x.shape[0], length: x.shape[1]).totalParameters
+        let parameters = model.summary(batch: x.shape[0], length: x.shape[1]).totalParameters
         trace.record("parameter_count", Tensor(scalar: S(parameters)))
         return trace
     }
