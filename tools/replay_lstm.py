@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from fixture_writer import FixtureWriter, seed_everything
+from fixture_writer import FixtureWriter, float64_twin, seed_everything
 
 BASE_SEED = 0
 
@@ -92,6 +92,7 @@ def main() -> None:
         seed_everything(BASE_SEED)
         R = RecurrentNeuralNetworkClass(name="rnn", xdim=28, hdim=256, ydim=10, n_layer=2)
         assert sum(p.numel() for p in R.parameters()) == 821_770
+        R64 = float64_twin(R)   # the float64 shadow's model: R's float32 parameters, upcast
 
         seed = BASE_SEED + 1
         seed_everything(seed)
@@ -102,6 +103,8 @@ def main() -> None:
         case.inputs(x=x)
         case.params(R.rnn.state_dict(), prefix="rnn.")
         case.outputs(rnn_out=rnn_out, hn=hn, cn=cn)
+        rnn_out, (hn, cn) = R64.rnn(x.double())
+        case.shadow(rnn_out=rnn_out, hn=hn, cn=cn)
 
         seed = BASE_SEED + 2
         seed_everything(seed)
@@ -111,6 +114,7 @@ def main() -> None:
         case.inputs(x=x)
         case.params(R.state_dict())
         case.outputs(**classifier_trace(R, x))
+        case.shadow(**classifier_trace(R64, x.double()))
 
         seed = BASE_SEED + 3
         rng = np.random.default_rng(seed)
@@ -125,6 +129,8 @@ def main() -> None:
         case.inputs(x=x, targets=targets)
         case.params(R.state_dict())
         case.outputs(**trace, loss=loss)
+        trace = classifier_trace(R64, x.double())
+        case.shadow(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets))
 
         seed = BASE_SEED + 4
         seed_everything(seed)
@@ -137,6 +143,8 @@ def main() -> None:
         case.inputs(x=x, h0=h0, c0=c0)
         case.params(R.rnn.state_dict(), prefix="rnn.")
         case.outputs(rnn_out=rnn_out, hn=hn, cn=cn)
+        rnn_out, (hn, cn) = R64.rnn(x.double(), (h0.double(), c0.double()))
+        case.shadow(rnn_out=rnn_out, hn=hn, cn=cn)
 
         seed = BASE_SEED + 5
         seed_everything(seed)
@@ -146,6 +154,7 @@ def main() -> None:
         case.inputs(x=x)
         case.params(R.state_dict())
         case.outputs(**classifier_trace(R, x))
+        case.shadow(**classifier_trace(R64, x.double()))
 
         seed = BASE_SEED + 6
         seed_everything(seed)
@@ -158,6 +167,8 @@ def main() -> None:
         case.inputs(x=x, h0=h0, c0=c0)
         case.params(small.rnn.state_dict(), prefix="rnn.")
         case.outputs(rnn_out=rnn_out, hn=hn, cn=cn)
+        rnn_out, (hn, cn) = float64_twin(small).rnn(x.double(), (h0.double(), c0.double()))
+        case.shadow(rnn_out=rnn_out, hn=hn, cn=cn)
 
         seed = BASE_SEED + 7
         seed_everything(seed)
@@ -170,6 +181,8 @@ def main() -> None:
         case.inputs(x=x, targets=targets)
         case.params(deep.state_dict())
         case.outputs(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets))
+        trace = classifier_trace(float64_twin(deep), x.double())
+        case.shadow(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets))
 
         seed = BASE_SEED + 8
         seed_everything(seed)

@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_writer import FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from fixture_writer import (FixtureWriter, RecordedDropout, assert_replayed, float64_twin,  # noqa: E402
+                            seed_everything)
 
 BASE_SEED = 3
 
@@ -283,6 +284,13 @@ def main() -> None:
             case.inputs(**inputs)
             case.params(model.state_dict())
             case.outputs(**trace)
+            if dtype == "float32":
+                twin = float64_twin(model)   # the same parameters upcast, every recorded dropout mask replayed
+                trace64: dict[str, torch.Tensor] = {}
+                with torch.no_grad():
+                    twin(x.double(), trace64)
+                assert_replayed(twin)
+                case.shadow(**trace64)
 
             pre = torch.cat([trace[f"block{i}.mlp.linear_1"].flatten() for i in range(base["n_enc_layers"])])
             gelu_gap = (torch.nn.functional.gelu(pre) - torch.nn.functional.gelu(pre, approximate="tanh")).abs().max()
