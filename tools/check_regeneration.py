@@ -124,7 +124,8 @@ def compare_dataset(where: str, new: h5py.Dataset, old: h5py.Dataset, diffs: Dif
     if not finite.any():
         return
     rtol, atol = TOLERANCE[new.dtype]
-    error = np.where(finite, np.abs(a - e), 0.0)
+    with np.errstate(invalid="ignore"):
+        error = np.where(finite, np.abs(a - e), 0.0)
     bound = atol + rtol * np.abs(e)
     ratio = error / bound
     relative = np.where(finite & (e != 0), error / np.where(e != 0, np.abs(e), 1.0), 0.0)
