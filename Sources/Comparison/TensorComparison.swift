@@ -17,6 +17,9 @@ public struct TensorComparison: Sendable, Encodable {
     public var expectedAtMaxAbs: Double
     /// The largest `|a - e| / |e|` (infinite when `e == 0` and `a != e`).
     public var maxRelError: Double
+    /// max over elements of `|a - e| / (atol + rtol * |e|)`: <= 1 passes; 0 for a perfect match, +inf when the
+    /// shape, dtype or NaN policy fails. A baseline can ratchet on it.
+    public var maxErrorToBound: Double
     public var mismatches: Int
     public var total: Int
     /// Why the tensors could not be compared element by element (shape or dtype), when so.
@@ -26,7 +29,7 @@ public struct TensorComparison: Sendable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case name, shape, dtype, tolerance, maxAbsError, maxAbsIndex, actualAtMaxAbs, expectedAtMaxAbs, maxRelError
-        case mismatches, total, problem, passed
+        case maxErrorToBound, mismatches, total, problem, passed
     }
 
     /// The stored fields and the derived `passed`, for `replay --json`.
@@ -41,6 +44,7 @@ public struct TensorComparison: Sendable, Encodable {
         try c.encode(actualAtMaxAbs, forKey: .actualAtMaxAbs)
         try c.encode(expectedAtMaxAbs, forKey: .expectedAtMaxAbs)
         try c.encode(maxRelError, forKey: .maxRelError)
+        try c.encode(maxErrorToBound, forKey: .maxErrorToBound)
         try c.encode(mismatches, forKey: .mismatches)
         try c.encode(total, forKey: .total)
         try c.encodeIfPresent(problem, forKey: .problem)
@@ -54,13 +58,15 @@ public struct TensorComparison: Sendable, Encodable {
         var result = TensorComparison(
             name: name, shape: expected.shape, dtype: expected.dtypeName, tolerance: tolerance,
             maxAbsError: 0, maxAbsIndex: [], actualAtMaxAbs: 0, expectedAtMaxAbs: 0, maxRelError: 0,
-            mismatches: 0, total: expected.shape.reduce(1, *), problem: nil)
+            maxErrorToBound: 0, mismatches: 0, total: expected.shape.reduce(1, *), problem: nil)
         guard actual.dtypeName == expected.dtypeName else {
             result.problem = "dtype \(actual.dtypeName), expected \(expected.dtypeName)"
+            result.maxErrorToBound = .infinity
             return result
         }
         guard actual.shape == expected.shape else {
             result.problem = "shape \(actual.shape), expected \(expected.shape)"
+            result.maxErrorToBound = .infinity
             return result
         }
         let a = actual.doubles
@@ -72,13 +78,17 @@ public struct TensorComparison: Sendable, Encodable {
                 let same = (y.isNaN && x.isNaN) || (y.isInfinite && x == y)
                 if !(expectNonfinite && same) {
                     result.mismatches += 1
+                    result.maxErrorToBound = .infinity
                     if worst < 0 || !result.maxAbsError.isNaN { result.note(worst: &worst, i, x, y, .nan) }
                 }
                 continue
             }
             let error = abs(x - y)   // NaN when x is NaN, +inf when x is infinite
             let relative = y == 0 ? (error == 0 ? 0 : .infinity) : error / abs(y)
-            if error.isNaN || error > tolerance.atol + tolerance.rtol * abs(y) { result.mismatches += 1 }
+            let bound = tolerance.atol + tolerance.rtol * abs(y)
+            if error.isNaN || error > bound { result.mismatches += 1 }
+            let toBound = error.isNaN ? Double.infinity : (bound > 0 ? error / bound : (error == 0 ? 0 : .infinity))
+            if toBound > result.maxErrorToBound { result.maxErrorToBound = toBound }
             if relative.isNaN || relative > result.maxRelError { result.maxRelError = relative.isNaN ? .nan : relative }
             if result.maxAbsError.isNaN { continue }
             if worst < 0 || error.isNaN || error > result.maxAbsError { result.note(worst: &worst, i, x, y, error) }

@@ -30,26 +30,49 @@ public enum ConformanceRunner {
         return (files, missing)
     }
 
-    /// Every case of every fixture file in `paths` whose identifier contains `filter` (all when nil).
-    public static func run(paths: [String], filter: String? = nil) -> [CaseResult] {
+    /// The identifier of every case of every fixture file in `paths` (`file.h5/case`), read without replaying; a
+    /// file whose cases cannot be listed counts as one case named by its file name. `replay --shard` partitions
+    /// this list.
+    public static func caseIdentifiers(in paths: [String]) -> [String] {
+        let (files, missing) = fixtureFiles(in: paths)
+        var identifiers = missing.map { ($0 as NSString).lastPathComponent }
+        for file in files {
+            let base = (file as NSString).lastPathComponent
+            guard let names = try? FixtureLoader.caseNames(in: file) else {
+                identifiers.append(base)
+                continue
+            }
+            identifiers += names.map { "\(base)/\($0)" }
+        }
+        return identifiers
+    }
+
+    /// Every case of every fixture file in `paths` whose identifier contains `filter` (all when nil) and, when
+    /// `including` is given, is in it.
+    public static func run(paths: [String], filter: String? = nil, including: Set<String>? = nil) -> [CaseResult] {
         let (files, missing) = fixtureFiles(in: paths)
         var results = missing.map { failure(file: $0, caseName: nil, FixtureError(file: $0, "no such file or folder")) }
+            .filter { including?.contains($0.identifier) ?? true }
         for file in files {
             let cases: [Result<FixtureCase, FixtureError>]
             do {
                 cases = try FixtureLoader.load(file)
             } catch {
-                results.append(failure(file: file, caseName: nil, error))
+                let result = failure(file: file, caseName: nil, error)
+                if including?.contains(result.identifier) ?? true { results.append(result) }
                 continue
             }
             for loaded in cases {
                 switch loaded {
                 case .success(let fixture):
                     if let filter, !fixture.identifier.contains(filter) { continue }
+                    if let including, !including.contains(fixture.identifier) { continue }
                     results.append(run(fixture))
                 case .failure(let error):
                     let id = "\(file)/\(error.caseName ?? "")"
                     if let filter, !id.contains(filter) { continue }
+                    let base = (file as NSString).lastPathComponent
+                    if let including, !including.contains("\(base)/\(error.caseName ?? "")") { continue }
                     results.append(failure(file: file, caseName: error.caseName, error))
                 }
             }

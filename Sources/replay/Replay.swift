@@ -1,4 +1,5 @@
 import ArgumentParser
+import Baseline
 import Foundation
 import Fixtures
 import Report
@@ -23,8 +24,36 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Also print a torchinfo-style model summary for each case whose replay has one (lstm.classifier).")
     var summary = false
 
+    @Option(help: "Run only shard I of N (e.g. 2/3): case identifiers sorted, every N-th from the I-th (docs/GATE.md).")
+    var shard: String?
+
+    @Option(help: "Compare every tensor's errors with this error baseline; fail when one grew beyond the rule.")
+    var baseline: String?
+
+    @Option(help: "Write this run's tensor errors as the error baseline (refused when the run fails).")
+    var writeBaseline: String?
+
+    @Option(help: "Write a JUnit XML report (one test case per fixture case) to this file.")
+    var junit: String?
+
+    @Option(help: "Write a markdown summary for a pull request to this file.")
+    var markdown: String?
+
     func run() throws {
-        let results = ConformanceRunner.run(paths: paths.isEmpty ? ["fixtures"] : paths, filter: filter)
+        let paths = paths.isEmpty ? ["fixtures"] : paths
+        if writeBaseline != nil && (filter != nil || shard != nil) {
+            throw ValidationError("--write-baseline needs a complete run (no --filter, no --shard)")
+        }
+        var including: Set<String>?
+        if let shard {
+            do {
+                including = Set(try CaseShard(parsing: shard).select(ConformanceRunner.caseIdentifiers(in: paths)))
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        let results = ConformanceRunner.run(paths: paths, filter: filter, including: including)
+        let gate = try compareWithBaseline(results, complete: filter == nil && shard == nil)
         if json {
             print(try ReportFormatter.json(results))
         } else {
@@ -38,10 +67,47 @@ struct ReplayCommand: ParsableCommand {
                 }
             }
         }
+        if let gate { FileHandle.standardError.write(Data((gate.lines.joined(separator: "\n") + "\n").utf8)) }
+        try write(JUnitReport.xml(results, baseline: gate), to: junit)
+        try write(MarkdownReport.markdown(results, baseline: gate), to: markdown)
         if results.isEmpty {
             FileHandle.standardError.write(Data("replay: no case matched\n".utf8))
             throw ExitCode(1)
         }
-        if results.contains(where: { $0.status != .passed }) { throw ExitCode(1) }
+        if results.contains(where: { $0.status != .passed }) || gate?.passed == false {
+            if writeBaseline != nil {
+                FileHandle.standardError.write(Data("replay: the run failed, the error baseline was not written\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+        if let writeBaseline {
+            try ErrorBaseline(results.flatMap(\.tensorErrors)).write(to: writeBaseline)
+            FileHandle.standardError.write(Data("replay: wrote the error baseline \(writeBaseline)\n".utf8))
+        }
+    }
+
+    /// The run against `--baseline`, when given.
+    private func compareWithBaseline(_ results: [CaseResult], complete: Bool) throws -> BaselineComparison? {
+        guard let baseline else { return nil }
+        let stored: ErrorBaseline
+        do {
+            stored = try ErrorBaseline.read(baseline)
+        } catch {
+            FileHandle.standardError.write(Data("replay: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        return BaselineComparison(
+            baseline: stored, run: results.flatMap(\.tensorErrors), coveredCases: Set(results.map(\.identifier)),
+            complete: complete)
+    }
+
+    private func write(_ text: String, to path: String?) throws {
+        guard let path else { return }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            FileHandle.standardError.write(Data("replay: cannot write \(path): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
