@@ -14,7 +14,7 @@ public struct BaselineRule: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The rule `replay --baseline` applies; docs/GATE.md gives the measurement behind both numbers.
-    public static let measured = BaselineRule(factor: 2, floor: 0.02)
+    public static let measured = BaselineRule(factor: 3, floor: 0.02)
 
     public func isRegression(old: Double, new: Double) -> Bool {
         if new.isNaN { return !old.isNaN }
