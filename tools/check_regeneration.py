@@ -2,6 +2,7 @@
 it with the committed fixtures/ (docs/GATE.md, "Regeneration check").
 
     tools/.venv/bin/python tools/check_regeneration.py            # regenerate into a temp folder, compare, exit 0/1
+    tools/.venv/bin/python tools/check_regeneration.py vit lstm   # only these scripts and the files they write
     tools/.venv/bin/python tools/check_regeneration.py --against DIR    # compare an already regenerated folder
     tools/.venv/bin/python tools/check_regeneration.py --keep DIR       # regenerate into DIR and keep it
     tools/.venv/bin/python tools/check_regeneration.py --against A --committed B --measure   # print differences
@@ -40,7 +41,7 @@ TOLERANCE = {
 }
 
 
-def regenerate(into: str, jobs: int, env: dict | None = None) -> None:
+def regenerate(into: str, jobs: int, families: list[str] | None = None, env: dict | None = None) -> None:
     """Runs every tools/replay_*.py from a copy of tools/ under `into`, so each writes `into`/fixtures/<file>.h5
     exactly as it writes fixtures/ in the worktree (the generator attribute stays `tools/replay_*.py`)."""
     tools = os.path.join(into, "tools")
@@ -49,6 +50,12 @@ def regenerate(into: str, jobs: int, env: dict | None = None) -> None:
                     dirs_exist_ok=True)
     python = sys.executable
     scripts = sorted(name for name in os.listdir(tools) if name.startswith("replay_") and name.endswith(".py"))
+    if families:
+        unknown = [f for f in families if f"replay_{f}.py" not in scripts]
+        if unknown:
+            raise SystemExit(f"check_regeneration: no tools/replay_{unknown[0]}.py (families: "
+                             f"{' '.join(s[7:-3] for s in scripts)})")
+        scripts = [f"replay_{f}.py" for f in families]
 
     def run(script: str) -> tuple[str, int, str, float]:
         start = time.monotonic()
@@ -132,11 +139,11 @@ def compare_dataset(where: str, new: h5py.Dataset, old: h5py.Dataset, diffs: Dif
     worst = int(np.argmax(ratio))
     diffs.note(str(new.dtype), where, float(error.max()), float(relative.max()), float(ratio.flat[worst]))
     if ratio.flat[worst] > 1:
-        index = list(np.unravel_index(worst, e.shape)) if e.ndim else []
+        index = [int(i) for i in np.unravel_index(worst, e.shape)] if e.ndim else []
         diffs.add(where, f"moved beyond the regeneration tolerance: max |diff| {error.max():.3g} "
                          f"({int((ratio > 1).sum())}/{e.size} elements beyond; worst at {index}: "
-                         f"{a.flat[worst]!r} vs committed {e.flat[worst]!r}, {ratio.flat[worst]:.3g}x the bound "
-                         f"rtol {rtol:g}, atol {atol:g})")
+                         f"{float(a.flat[worst])!r} vs committed {float(e.flat[worst])!r}, {ratio.flat[worst]:.3g}x "
+                         f"the bound rtol {rtol:g}, atol {atol:g})")
 
 
 def compare_group(file: str, new: h5py.Group, old: h5py.Group, diffs: Differences) -> None:
@@ -162,10 +169,11 @@ def compare_group(file: str, new: h5py.Group, old: h5py.Group, diffs: Difference
             diffs.add(f"{where}/{name}", f"is a {type(a).__name__}, committed a {type(e).__name__}")
 
 
-def compare_folders(regenerated: str, committed: str) -> Differences:
+def compare_folders(regenerated: str, committed: str, subset: bool = False) -> Differences:
+    """Compares every .h5 file of the two folders; with `subset`, only the files `regenerated` holds."""
     diffs = Differences()
     new = sorted(n for n in os.listdir(regenerated) if n.endswith(".h5"))
-    old = sorted(n for n in os.listdir(committed) if n.endswith(".h5"))
+    old = sorted(n for n in os.listdir(committed) if n.endswith(".h5") and (not subset or n in new))
     for name in sorted(set(old) - set(new)):
         diffs.add(f"{name}", "committed but no script regenerates it")
     for name in sorted(set(new) - set(old)):
@@ -181,6 +189,7 @@ def compare_folders(regenerated: str, committed: str) -> Differences:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("families", nargs="*", help="only these tools/replay_<family>.py scripts (default: all)")
     parser.add_argument("--committed", default=os.path.join(ROOT, "fixtures"), help="the folder to compare with")
     parser.add_argument("--against", help="compare this already regenerated folder instead of regenerating")
     parser.add_argument("--keep", help="regenerate into this folder and keep it (default: a temporary folder)")
@@ -195,9 +204,9 @@ def main() -> int:
     else:
         base = args.keep or tempfile.mkdtemp(prefix="regenerated-")
         try:
-            regenerate(base, args.jobs)
+            regenerate(base, args.jobs, args.families)
             regenerated = os.path.join(base, "fixtures")
-            diffs = compare_folders(regenerated, args.committed)
+            diffs = compare_folders(regenerated, args.committed, subset=bool(args.families))
         finally:
             if not args.keep:
                 shutil.rmtree(base, ignore_errors=True)
