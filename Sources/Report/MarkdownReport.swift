@@ -3,8 +3,9 @@ import Comparison
 import Foundation
 
 /// The summary a reviewer reads in a pull request (`replay --markdown FILE`): the verdict, what failed (tensors out
-/// of tolerance with their figures, cases that could not run), the tensors that moved against the error baseline
-/// and by what factor, tensors added or removed, and the float64 accuracy ratios that got worse.
+/// of tolerance with their figures, cases that could not run), the five passing tensors closest to their tolerance,
+/// the tensors that moved against the error baseline and by what factor, tensors added or removed, and the float64
+/// accuracy ratios that got worse.
 public enum MarkdownReport {
     public static func markdown(_ results: [CaseResult], baseline: BaselineComparison? = nil, title: String = "Replay gate") -> String {
         let failedCases = results.filter { $0.status != .passed }
@@ -28,6 +29,15 @@ public enum MarkdownReport {
                             + "\(n(c.maxErrorToBound)) | \(c.mismatches)/\(c.total) | \(c.tolerance) |")
                     }
                 }
+            }
+        }
+        let closest = results.flatMap { r in r.comparisons.filter(\.passed).map { (r.identifier, $0) } }
+            .sorted { $0.1.maxErrorToBound > $1.1.maxErrorToBound }.prefix(5)
+        if !closest.isEmpty {
+            out += ["", "### Closest to their tolerance", "", "| case | tensor | max error/bound | max abs | tolerance |",
+                    "| --- | --- | --- | --- | --- |"]
+            for (id, c) in closest {
+                out.append("| `\(id)` | `\(c.name)` | \(n(c.maxErrorToBound)) | \(n(c.maxAbsError)) | \(c.tolerance) |")
             }
         }
         if let baseline {

@@ -82,5 +82,6 @@ import Tensors
         #expect(markdown.contains("| `a.h5/bad <&>` | `y` | 1 | 0.5 |"))
         #expect(markdown.contains("| `b.h5/broken` | - | error: b.h5: case 'broken'"))
         #expect(MarkdownReport.markdown([results[0]]).hasPrefix("## Replay gate: passed"))
+        #expect(markdown.contains("### Closest to their tolerance") && markdown.contains("| `a.h5/good` | `y` | 0 | 0 |"))
     }
 }
