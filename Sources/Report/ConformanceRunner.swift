@@ -64,8 +64,8 @@ public enum ConformanceRunner {
         return results
     }
 
-    /// The cases of one file whose identifier contains `filter`.
-    public static func run(file: String, filter: String? = nil) -> [CaseResult] {
+    /// The cases of one file whose identifier contains `filter` and, when `only` is given, is in it (a shard).
+    public static func run(file: String, filter: String? = nil, only: Set<String>? = nil) -> [CaseResult] {
         let cases: [Result<FixtureCase, FixtureError>]
         do {
             cases = try FixtureLoader.load(file)
@@ -77,10 +77,12 @@ public enum ConformanceRunner {
             switch loaded {
             case .success(let fixture):
                 if let filter, !fixture.identifier.contains(filter) { continue }
+                if let only, !only.contains(fixture.identifier) { continue }
                 results.append(run(fixture))
             case .failure(let error):
                 let id = "\((file as NSString).lastPathComponent)/\(error.caseName ?? "")"
                 if let filter, !id.contains(filter) { continue }
+                if let only, !only.contains(id) { continue }
                 results.append(failure(file: file, caseName: error.caseName, error))
             }
         }

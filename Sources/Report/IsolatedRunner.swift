@@ -28,7 +28,7 @@ public struct FileReport: Sendable, Codable {
     }
 
     /// The work a child process does for one file: check it, read its provenance, list or run its cases.
-    public static func make(file: String, filter: String?, listOnly: Bool) -> FileReport {
+    public static func make(file: String, filter: String?, listOnly: Bool, only: Set<String>? = nil) -> FileReport {
         var report = FileReport(file: file)
         do {
             let verified = try FixtureFileCheck.check(file)
@@ -45,7 +45,7 @@ public struct FileReport: Sendable, Codable {
             report.identifiers = [(file as NSString).lastPathComponent]
             return report
         }
-        report.cases = ConformanceRunner.run(file: file, filter: filter)
+        report.cases = ConformanceRunner.run(file: file, filter: filter, only: only)
         return report
     }
 }
@@ -69,10 +69,11 @@ public struct IsolatedRunner: Sendable {
         self.jobs = max(1, jobs)
     }
 
-    /// Every file of `paths` (folders searched for `.h5`), each in its own child; reports in file order.
-    public func run(paths: [String], filter: String?, listOnly: Bool = false) -> [FileReport] {
+    /// Every file of `paths` (folders searched for `.h5`), each in its own child; reports in file order. With
+    /// `only` (a shard's case identifiers), a file runs only those of its cases, and not at all when it has none.
+    public func run(paths: [String], filter: String?, listOnly: Bool = false, only: Set<String>? = nil) -> [FileReport] {
         let (files, missing) = ConformanceRunner.fixtureFiles(in: paths)
-        var reports = missing.map { path in
+        var reports = missing.filter { only?.contains(($0 as NSString).lastPathComponent) ?? true }.map { path in
             FileReport(
                 file: path,
                 cases: [ConformanceRunner.failure(file: path, caseName: nil, FixtureError(file: path, kind: "file", "no such file or folder"))],
@@ -86,7 +87,7 @@ public struct IsolatedRunner: Sendable {
             done.enter()
             Thread.detachNewThread {
                 while let i = next.take(below: files.count) {
-                    results.set(i, runner.runChild(files[i], filter: filter, listOnly: listOnly))
+                    results.set(i, runner.runChild(files[i], filter: filter, listOnly: listOnly, only: only))
                 }
                 done.leave()
             }
@@ -96,7 +97,11 @@ public struct IsolatedRunner: Sendable {
         return reports
     }
 
-    private func runChild(_ file: String, filter: String?, listOnly: Bool) -> FileReport {
+    private func runChild(_ file: String, filter: String?, listOnly: Bool, only: Set<String>?) -> FileReport {
+        let base = (file as NSString).lastPathComponent
+        // A shard: this file's cases in it, or the file itself when it could not be listed.
+        let cases = only.map { only in only.filter { $0.hasPrefix(base + "/") }.map { String($0.dropFirst(base.count + 1)) } }
+        if let only, cases!.isEmpty, !only.contains(base) { return FileReport(file: file) }
         // Checked here first: a FIFO, a dangling link or a corrupted committed fixture never reaches a child.
         do {
             _ = try FixtureFileCheck.check(file)
@@ -112,6 +117,7 @@ public struct IsolatedRunner: Sendable {
         var arguments = worker + ["--worker", file, "--worker-output", output.path]
         if let filter { arguments += ["--filter", filter] }
         if listOnly { arguments.append("--list") }
+        for name in (cases ?? []).sorted() { arguments += ["--worker-case", name] }
         let termination = ChildProcess.run(arguments, stdout: "/dev/null", stderr: errors.path, timeout: timeout)
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
