@@ -92,3 +92,21 @@ import Testing
         #expect(results.first?.error?.contains("did not finish within 1 s") == true)
     }
 }
+
+/// `replay --shard I/N` end to end: the children run only the shard's cases, and the shards together run every
+/// committed case exactly once.
+@Suite struct ShardExecutableTests {
+    @Test func threeShardsRunEveryCommittedCaseExactlyOnce() throws {
+        var ran: [String] = []
+        for i in 1...3 {
+            let outcome = try ReplayExecutable.run([FixtureCatalog.fixturesFolder, "--shard", "\(i)/3", "--json"])
+            #expect(outcome.status == 0, "\(outcome.all)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+            let cases = try #require(document["cases"] as? [[String: Any]])
+            ran += cases.compactMap { $0["identifier"] as? String }
+        }
+        let all = ConformanceRunner.caseIdentifiers(paths: [FixtureCatalog.fixturesFolder])
+        #expect(ran.sorted() == all.sorted())
+        #expect(Set(ran).count == ran.count)
+    }
+}
