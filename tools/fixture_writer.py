@@ -16,6 +16,7 @@ Datasets are written deterministically (no timestamps, fixed layout), so regener
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
@@ -65,11 +66,105 @@ class RecordedDropout(torch.nn.Dropout):
         return x * mask / (1 - self.p)
 
 
+class ReplayedDropout(torch.nn.Module):
+    """Dropout that applies masks recorded earlier instead of drawing: `x * mask / (1 - p)` with the next mask of
+    `masks` (call order), in train mode; the identity in eval mode. It draws nothing from any RNG, so a float64
+    shadow run between two float32 cases leaves the float32 draws that follow untouched."""
+
+    def __init__(self, p: float, masks):
+        super().__init__()
+        self.p = p
+        self.pending = list(masks)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        if not self.pending:
+            raise RuntimeError("ReplayedDropout: more calls than recorded masks")
+        mask = self.pending.pop(0)
+        return x * mask.expand_as(x) / (1 - self.p)
+
+
+def float64_twin(module: torch.nn.Module, *, masks_from: torch.nn.Module | None = None,
+                 masks: Mapping[str, object] | None = None) -> torch.nn.Module:
+    """A float64 copy of `module` for the float64 shadow (docs/FIXTURES.md, "Float64 shadow"): parameters and
+    buffers upcast from the float32 ones, every `nn.Dropout` replaced by a `ReplayedDropout` that applies the masks
+    the float32 run drew, in the same call order and train/eval mode.
+
+    The masks come from `masks` (module path -> one mask or a list of masks) when given; otherwise from the
+    `RecordedDropout.masks` of `masks_from` (the float32 module after its forward; default `module` itself), minus
+    those `module` had already drawn (so a twin copied from a snapshot taken before the forward replays exactly the
+    forward's masks). `assert_replayed(twin)` afterwards checks that every mask was used."""
+    memo: dict = {}   # tensors a forward left on the modules (traces, masks) that autograd forbids to deepcopy
+
+    def detach(value):
+        if isinstance(value, torch.Tensor) and not value.is_leaf:
+            memo[id(value)] = value.detach()
+        elif isinstance(value, dict):
+            for item in value.values():
+                detach(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                detach(item)
+    for sub in module.modules():
+        for value in vars(sub).values():
+            detach(value)
+    twin = copy.deepcopy(module, memo).double()
+    source = dict((masks_from or module).named_modules())
+    for path, sub in list(twin.named_modules()):
+        if not isinstance(sub, torch.nn.Dropout):
+            continue
+        if masks is not None:
+            drawn = masks.get(path, [])
+            drawn = [drawn] if isinstance(drawn, torch.Tensor) else list(drawn)
+        else:
+            already = len(getattr(sub, "masks", [])) if masks_from is not None else 0
+            drawn = list(getattr(source[path], "masks", []))[already:]
+        replayed = ReplayedDropout(sub.p, drawn)
+        replayed.train(sub.training)
+        parent, _, name = path.rpartition(".")
+        setattr(twin.get_submodule(parent) if parent else twin, name, replayed)
+    return twin
+
+
+def assert_replayed(twin: torch.nn.Module) -> None:
+    """Every mask handed to the twin's `ReplayedDropout`s was applied (the shadow ran the same dropout calls)."""
+    for path, sub in twin.named_modules():
+        if isinstance(sub, ReplayedDropout) and sub.pending:
+            raise AssertionError(f"{path}: {len(sub.pending)} recorded dropout masks never applied by the shadow")
+
+
+def upcast(**tensors):
+    """The float32 tensors and arrays of a case as float64 (integers, bools and masks unchanged), for its shadow."""
+    def one(value):
+        if isinstance(value, torch.Tensor):
+            return value.double() if value.is_floating_point() else value
+        array = np.asarray(value)
+        return array.astype(np.float64) if array.dtype.kind == "f" else value
+    return {name: one(value) for name, value in tensors.items()}
+
+
 class FixtureCase:
-    def __init__(self, group: h5py.Group, dtype: str, shared: dict):
+    def __init__(self, group: h5py.Group, dtype: str, shared: dict, no_shadow: str | None = None):
         self.group = group
         self.dtype = dtype
         self.shared = shared
+        self.no_shadow = no_shadow
+
+    def check_shadow(self) -> None:
+        """A float32 case is complete only with a float64 shadow of every floating output, or with the reason,
+        recorded as the case attribute `shadow_omitted`, why a float64 run is impossible."""
+        if self.dtype != "float32" or self.no_shadow is not None:
+            return
+        outputs = self.group["outputs"]
+        floating = [name for name in outputs if outputs[name].dtype.kind == "f"]
+        shadow = self.group.get("shadow")
+        missing = [name for name in floating if shadow is None or name not in shadow]
+        if missing:
+            raise ValueError(
+                f"{self.group.file.filename.removesuffix('.tmp')}: case '{self.group.name.lstrip('/')}': float32 "
+                f"case without a float64 shadow of {', '.join(missing)} (call case.shadow(...), or open the case "
+                f"with no_shadow='why a float64 run is impossible')")
 
     def _write(self, sub: str, tensors: Mapping[str, object], floating_ok: bool = True) -> h5py.Group:
         group = self.group.require_group(sub) if sub != "outputs" else self.group["outputs"]
@@ -122,6 +217,8 @@ class FixtureCase:
             array = as_array(value)
             if array.dtype != np.float64:
                 raise TypeError(f"shadow/{name}: {array.dtype}, a shadow is float64")
+            if array.shape != self.group["outputs"][name].shape:
+                raise ValueError(f"shadow/{name}: shape {array.shape}, the output is {self.group['outputs'][name].shape}")
             group.create_dataset(name, data=array, track_times=False)
 
     def printed(self, name: str, value, *, of: str, cell: str, atol: float | None = None) -> None:
@@ -159,6 +256,7 @@ class FixtureWriter:
         tmp = path + ".tmp"
         self.file = h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=True)
         self.shared = {}
+        self.cases: list[FixtureCase] = []
         attrs = self.file.attrs
         attrs["format_version"] = np.int64(FORMAT_VERSION)
         attrs["notebook"] = notebook
@@ -169,9 +267,17 @@ class FixtureWriter:
         attrs["h5py_version"] = str(h5py.__version__)
         attrs["hdf5_version"] = str(h5py.version.hdf5_version)
 
-    def case(self, name: str, *, replay: str, dtype: str, seed: int, config: dict, description: str) -> FixtureCase:
+    def case(self, name: str, *, replay: str, dtype: str, seed: int, config: dict, description: str,
+             no_shadow: str | None = None) -> FixtureCase:
+        """Opens a case. A float32 case must get a float64 shadow of every floating output (`FixtureCase.shadow`)
+        before the next case opens or the file closes, unless `no_shadow` gives the reason a float64 run is
+        impossible (e.g. a random draw only float32 reproduces); the reason is recorded as `shadow_omitted`."""
         if dtype not in DTYPES:
             raise ValueError(f"dtype {dtype!r}: expected one of {sorted(DTYPES)}")
+        if no_shadow is not None and (dtype != "float32" or not no_shadow.strip()):
+            raise ValueError(f"{name}: no_shadow is a non-empty reason, on a float32 case")
+        if self.cases:
+            self.cases[-1].check_shadow()
         group = self.file.create_group(name, track_order=True)
         group.attrs["replay"] = replay
         group.attrs["dtype"] = dtype
@@ -181,12 +287,23 @@ class FixtureWriter:
         group.create_group("inputs", track_order=True)
         group.create_group("params", track_order=True)
         group.create_group("outputs", track_order=True)
-        return FixtureCase(group, dtype, self.shared)
+        if no_shadow is not None:
+            group.attrs["shadow_omitted"] = no_shadow
+        self.cases.append(FixtureCase(group, dtype, self.shared, no_shadow))
+        return self.cases[-1]
 
     def __enter__(self) -> "FixtureWriter":
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            try:
+                for case in self.cases:   # also the cases an output was added to after the next one opened
+                    case.check_shadow()
+            except ValueError:
+                self.file.close()
+                os.remove(self.path + ".tmp")
+                raise
         self.file.close()
         if kind is None:
             os.replace(self.path + ".tmp", self.path)

@@ -14,3 +14,4 @@ for family in "${families[@]}"; do
   [ -f "$script" ] || { echo "no $script (families: $(ls tools/replay_*.py | sed 's/.*replay_//; s/\.py//' | tr '\n' ' '))" >&2; exit 2; }
   "$python" "$script"   # each script writes its own fixtures/<notebook>.h5
 done
+bash tools/manifest.sh   # the SHA-256 of every fixture, checked before libhdf5 opens one

@@ -36,7 +36,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_writer import FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from fixture_writer import (FixtureWriter, RecordedDropout, assert_replayed, float64_twin,  # noqa: E402
+                            seed_everything)
 
 BASE_SEED = 3
 TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -133,13 +134,14 @@ def last_masks(seq, prefix, calls_back=1):
             for i, m in enumerate(seq) if isinstance(m, RecordedDropout) and m.masks}
 
 
-def encode(encoder, img, latent_dim, out):
-    """Encoder.forward with `reparameterization`, recording intermediates; returns z and the noise drawn."""
+def encode(encoder, img, latent_dim, out, noise=None):
+    """Encoder.forward with `reparameterization`, recording intermediates; returns z and the noise drawn (or the
+    `noise` given: the float64 shadow replays the float32 run's draw)."""
     x = run_sequential(encoder.model, img.view(img.shape[0], -1), "encoder", out)
     mu = encoder.mu(x)
     logvar = encoder.logvar(x)
     std = torch.exp(logvar / 2)
-    sampled_z = numpy_normal((mu.size(0), latent_dim), mu.dtype)
+    sampled_z = numpy_normal((mu.size(0), latent_dim), mu.dtype) if noise is None else noise.to(mu.dtype)
     z = sampled_z * std + mu
     out.update({"encoder.mu": mu, "encoder.logvar": logvar, "encoder.std": std, "encoder.z": z})
     return z, sampled_z
@@ -168,12 +170,21 @@ def notebook_images(n, shape, dtype):
     return x.to(dtype)
 
 
-def config_for(c, **extra):
-    return {**c, **extra}
+# The keys each replay reads (docs/replays/adversarial_autoencoder.md); the harness refuses any other key.
+REPLAY_KEYS = {
+    "aae.encoder": ["img_shape", "latent_dim", "encoder_hidden", "p"],
+    "aae.decoder": ["img_shape", "latent_dim", "decoder_hidden", "p", "bn_momentum", "bn_eps"],
+    "aae.discriminator": ["latent_dim", "discriminator_hidden", "p"],
+}
+
+
+def config_for(c, replay=None, **extra):
+    keys = REPLAY_KEYS.get(replay, list(c))
+    return {**{k: c[k] for k in keys}, **extra}
 
 
 def add_encoder_case(f, name, model, c, seed, n, train, dtype, description):
-    cfg = config_for(c, train=train)
+    cfg = config_for(c, "aae.encoder", train=train)
     case = f.case(name, replay="aae.encoder", dtype=dtype, seed=seed, config=cfg, description=description)
     model = copy.deepcopy(model)
     seed_everything(seed)
@@ -185,26 +196,39 @@ def add_encoder_case(f, name, model, c, seed, n, train, dtype, description):
     case.inputs(img=img, noise=noise, **last_masks(model.encoder.model, "encoder"))
     case.params(model.encoder.state_dict(), prefix="encoder.")
     case.outputs(**out)
+    if dtype == "float32":
+        twin, out = float64_twin(model), {}
+        with torch.no_grad():
+            encode(twin.encoder, img.double(), c["latent_dim"], out, noise=noise)
+        assert_replayed(twin)
+        case.shadow(**out)
 
 
 def add_decoder_case(f, name, model, c, seed, n, train, bn_mode, dtype, description):
-    cfg = config_for(c, train=train, bn_mode=bn_mode)
+    cfg = config_for(c, "aae.decoder", train=train, bn_mode=bn_mode)
     case = f.case(name, replay="aae.decoder", dtype=dtype, seed=seed, config=cfg, description=description)
     model = copy.deepcopy(model)
     params = {k: v.clone() for k, v in model.decoder.state_dict().items()}   # before the running-stat update
     seed_everything(seed)
     z = torch.randn(n, c["latent_dim"], dtype=TORCH_DTYPES[dtype])
     set_modes(model, train, bn_mode)
+    before = copy.deepcopy(model)   # the float64 shadow starts from the running statistics before the update
     out = {}
     with torch.no_grad():
         decode(model.decoder, z, c["img_shape"], out)
     case.inputs(z=z, **last_masks(model.decoder.model, "decoder"))
     case.params(params, prefix="decoder.")
     case.outputs(**out)
+    if dtype == "float32":
+        twin, out = float64_twin(before, masks_from=model), {}
+        with torch.no_grad():
+            decode(twin.decoder, z.double(), c["img_shape"], out)
+        assert_replayed(twin)
+        case.shadow(**out)
 
 
 def add_discriminator_case(f, name, model, c, seed, n, train, dtype, description):
-    cfg = config_for(c, train=train)
+    cfg = config_for(c, "aae.discriminator", train=train)
     case = f.case(name, replay="aae.discriminator", dtype=dtype, seed=seed, config=cfg, description=description)
     model = copy.deepcopy(model)
     seed_everything(seed)
@@ -216,6 +240,12 @@ def add_discriminator_case(f, name, model, c, seed, n, train, dtype, description
     case.inputs(z=z, **last_masks(model.discriminator.model, "discriminator"))
     case.params(model.discriminator.state_dict(), prefix="discriminator.")
     case.outputs(**out)
+    if dtype == "float32":
+        twin, out = float64_twin(model), {}
+        with torch.no_grad():
+            run_sequential(twin.discriminator.model, z.double(), "discriminator", out)
+        assert_replayed(twin)
+        case.shadow(**out)
 
 
 def add_train_step_case(f, name, model, c, seed, n, train, bn_mode, dtype, description):
@@ -229,6 +259,24 @@ def add_train_step_case(f, name, model, c, seed, n, train, bn_mode, dtype, descr
     tdtype = TORCH_DTYPES[dtype]
     imgs = notebook_images(n, c["img_shape"], tdtype)
     set_modes(model, train, bn_mode)
+    before = copy.deepcopy(model)   # the float64 shadow starts from the running statistics before the update
+    out, noise, z = train_step(model, c, imgs, n, tdtype)
+    disc = model.discriminator
+    masks = {**last_masks(model.encoder.model, "encoder"), **last_masks(model.decoder.model, "decoder"),
+             **last_masks(disc.model, "d_encoded", 3), **last_masks(disc.model, "d_prior", 2),
+             **last_masks(disc.model, "d_detached", 1)}
+    case.inputs(img=imgs, noise=noise, z_prior=z, **masks)
+    case.params(params)
+    case.outputs(**out)
+    if dtype == "float32":
+        twin = float64_twin(before, masks_from=model)
+        out, _, _ = train_step(twin, c, imgs.double(), n, torch.float64, noise=noise, z_prior=z)
+        assert_replayed(twin)
+        case.shadow(**out)
+
+
+def train_step(model, c, imgs, n, tdtype, noise=None, z_prior=None):
+    """The loop body's forward values; draws the reparameterization noise and the prior sample unless given."""
     adversarial_loss = nn.BCELoss()
     pixelwise_loss = nn.L1Loss()
     w = LOSS_WEIGHTS
@@ -239,7 +287,7 @@ def add_train_step_case(f, name, model, c, seed, n, train, bn_mode, dtype, descr
         fake = torch.zeros(n, 1, dtype=tdtype)
         real_imgs = imgs
         # ---- generator step
-        encoded_imgs, noise = encode(model.encoder, real_imgs, c["latent_dim"], out)
+        encoded_imgs, noise = encode(model.encoder, real_imgs, c["latent_dim"], out, noise=noise)
         decoded_imgs = decode(model.decoder, encoded_imgs, c["img_shape"], out)
         validity_encoded = run_sequential(disc.model, encoded_imgs, "d_encoded", out)
         g_adv = adversarial_loss(validity_encoded, valid)
@@ -247,7 +295,7 @@ def add_train_step_case(f, name, model, c, seed, n, train, bn_mode, dtype, descr
         g_loss = w["g_adversarial_weight"] * g_adv + w["g_pixel_weight"] * g_pix
         out.update({"g_adversarial_loss": g_adv, "g_pixel_loss": g_pix, "g_loss": g_loss})
         # ---- discriminator step
-        z = numpy_normal((n, c["latent_dim"]), tdtype)
+        z = numpy_normal((n, c["latent_dim"]), tdtype) if z_prior is None else z_prior.to(tdtype)
         validity_prior = run_sequential(disc.model, z, "d_prior", out)
         real_loss = adversarial_loss(validity_prior, valid)
         out["d_real_loss"] = real_loss
@@ -255,12 +303,7 @@ def add_train_step_case(f, name, model, c, seed, n, train, bn_mode, dtype, descr
         fake_loss = adversarial_loss(validity_detached, fake)
         d_loss = w["d_weight"] * (real_loss + fake_loss)
         out.update({"d_fake_loss": fake_loss, "d_loss": d_loss})
-    masks = {**last_masks(model.encoder.model, "encoder"), **last_masks(model.decoder.model, "decoder"),
-             **last_masks(disc.model, "d_encoded", 3), **last_masks(disc.model, "d_prior", 2),
-             **last_masks(disc.model, "d_detached", 1)}
-    case.inputs(img=imgs, noise=noise, z_prior=z, **masks)
-    case.params(params)
-    case.outputs(**out)
+    return out, noise, z
 
 
 def add_bce_case(f, name, seed, prob, target, dtype, description):
@@ -270,6 +313,10 @@ def add_bce_case(f, name, seed, prob, target, dtype, description):
     loss = nn.BCELoss()(prob, target)
     case.inputs(input=prob, target=target)
     case.outputs(elementwise=elementwise, loss=loss)
+    if dtype == "float32":
+        p64, t64 = prob.double(), target.double()
+        case.shadow(elementwise=nn.functional.binary_cross_entropy(p64, t64, reduction="none"),
+                    loss=nn.BCELoss()(p64, t64))
 
 
 def add_l1_case(f, name, seed, x, y, dtype, description):
@@ -277,6 +324,9 @@ def add_l1_case(f, name, seed, x, y, dtype, description):
                   description=description)
     case.inputs(input=x, target=y)
     case.outputs(elementwise=nn.functional.l1_loss(x, y, reduction="none"), loss=nn.L1Loss()(x, y))
+    if dtype == "float32":
+        x64, y64 = x.double(), y.double()
+        case.shadow(elementwise=nn.functional.l1_loss(x64, y64, reduction="none"), loss=nn.L1Loss()(x64, y64))
 
 
 def main() -> None:

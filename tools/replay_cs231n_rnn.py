@@ -374,6 +374,11 @@ def write_rnn_cases(f: FixtureWriter) -> None:
         case.inputs(x=x, prev_h=h, dnext_h=dnext_h)
         case.params(dict(Wx=Wx, Wh=Wh, b=b))
         case.outputs(next_h=next_h, da=da, dx=dx, dprev_h=dprev_h, dWx=dWx, dWh=dWh, db=db)
+        if dtype == "float32":  # float64 shadow: the same float32 data, upcast
+            x, h, Wx, Wh, b, dnext_h = (v.astype(np.float64) for v in (x, h, Wx, Wh, b, dnext_h))
+            next_h, cache = rnn_step_forward(x, h, Wx, Wh, b)
+            case.shadow(next_h=next_h, **dict(zip(("da", "dx", "dprev_h", "dWx", "dWh", "db"),
+                                                  rnn_step_backward(dnext_h, cache))))
 
     # "Vanilla RNN: forward" (linspace).
     N, T, D, H = 2, 3, 4, 5
@@ -418,6 +423,10 @@ def write_rnn_cases(f: FixtureWriter) -> None:
         case.inputs(x=x, h0=h0, dout=dout)
         case.params(dict(Wx=Wx, Wh=Wh, b=b))
         case.outputs(h=h, dx=dx, dh0=dh0, dWx=dWx, dWh=dWh, db=db)
+        if dtype == "float32":  # float64 shadow: the same float32 data, upcast
+            x, h0, Wx, Wh, b, dout = (v.astype(np.float64) for v in (x, h0, Wx, Wh, b, dout))
+            h, caches = rnn_forward(x, h0, Wx, Wh, b)
+            case.shadow(h=h, **dict(zip(("dx", "dh0", "dWx", "dWh", "db"), rnn_backward(dout, caches))))
 
 
 def write_lstm_cases(f: FixtureWriter) -> None:
@@ -468,6 +477,11 @@ def write_lstm_cases(f: FixtureWriter) -> None:
         case.inputs(x=x, prev_h=prev_h, prev_c=prev_c, dnext_h=dnext_h, dnext_c=dnext_c)
         case.params(dict(Wx=Wx, Wh=Wh, b=b))
         case.outputs(**gates, next_c=next_c, next_h=next_h, **dict(zip(names, grads)))
+        if dtype == "float32":  # float64 shadow: the same float32 data, upcast
+            up = [v.astype(np.float64) for v in (x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c)]
+            next_h, next_c, cache, gates = lstm_step_forward(*up[:6])
+            grads = lstm_step_backward(up[6], up[7], cache)
+            case.shadow(**gates, next_c=next_c, next_h=next_h, **dict(zip(names, grads)))
 
     # "LSTM: forward" (linspace).
     N, D, H, T = 2, 5, 4, 3
@@ -513,6 +527,10 @@ def write_lstm_cases(f: FixtureWriter) -> None:
         case.inputs(x=x, h0=h0, dout=dout)
         case.params(dict(Wx=Wx, Wh=Wh, b=b))
         case.outputs(c=c, h=h, dx=dx, dh0=dh0, dWx=dWx, dWh=dWh, db=db)
+        if dtype == "float32":  # float64 shadow: the same float32 data, upcast
+            x, h0, Wx, Wh, b, dout = (v.astype(np.float64) for v in (x, h0, Wx, Wh, b, dout))
+            h, c, caches = lstm_forward(x, h0, Wx, Wh, b)
+            case.shadow(c=c, h=h, **dict(zip(("dx", "dh0", "dWx", "dWh", "db"), lstm_backward(dout, caches))))
 
 
 def write_embedding_affine_loss_cases(f: FixtureWriter) -> None:
@@ -553,6 +571,9 @@ def write_embedding_affine_loss_cases(f: FixtureWriter) -> None:
         case.inputs(x=x, dout=dout)
         case.params(dict(W=W))
         case.outputs(out=out, dW=dW)
+        if dtype == "float32":  # float64 shadow: the same float32 data, upcast
+            W, dout = W.astype(np.float64), dout.astype(np.float64)
+            case.shadow(out=word_embedding_forward(x, W), dW=word_embedding_backward(dout, x, W))
 
     # "Temporal affine layer" cell: np.random.seed(231), N, T, D, M = 2, 3, 4, 5. The temporal softmax loss cell
     # right after it has no seed of its own: it continues this cell's random stream, as the notebook ran it.
@@ -595,6 +616,9 @@ def write_embedding_affine_loss_cases(f: FixtureWriter) -> None:
                           config={"vocab_size": V}, description=description)
             case.inputs(x=x, y=y.astype(np.int64), mask=mask)
             case.outputs(probs=probs, loss=np.asarray(loss, dtype=dtype), dx=dx)
+            if dtype == "float32":  # float64 shadow: the same float32 data, upcast
+                probs, loss64, dx = temporal_softmax_loss(x.astype(np.float64), y, mask)
+                case.shadow(probs=probs, loss=np.asarray(loss64, dtype=np.float64), dx=dx)
         return loss
 
     def check_loss(N, T, V, p):
@@ -669,6 +693,9 @@ def write_captioning_cases(f: FixtureWriter) -> None:
         case.inputs(features=features, captions=captions)
         case.params(params)
         case.outputs(**out)
+        if dtype == "float32":  # float64 shadow: the same float32 data and init, upcast
+            up = {k: v.astype(np.float64) for k, v in params.items()}
+            case.shadow(**captioning_loss(up, features.astype(np.float64), captions, cell, word_to_idx["<NULL>"]))
 
     # A larger float32 case with real caption structure: <START> words <END> then <NULL> padding, 13 words.
     seed_everything(9)
@@ -693,6 +720,8 @@ def write_captioning_cases(f: FixtureWriter) -> None:
         case.inputs(features=features, captions=captions)
         case.params(params)
         case.outputs(**out)
+        up = {k: v.astype(np.float64) for k, v in params.items()}  # float64 shadow: the same data and init, upcast
+        case.shadow(**captioning_loss(up, features.astype(np.float64), captions, cell, vocab["<NULL>"]))
 
 
 def write_printed_values(f: FixtureWriter) -> None:

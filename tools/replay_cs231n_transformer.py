@@ -29,7 +29,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_writer import FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from fixture_writer import (FixtureWriter, RecordedDropout, assert_replayed, float64_twin,  # noqa: E402
+                            seed_everything, upcast)
 from printed_values import printed_value  # noqa: E402
 
 OUT = "fixtures/cs231n_transformer.h5"
@@ -271,6 +272,18 @@ def model_dropout_names(num_layers):
     return names
 
 
+def shadow64(case, module, masks, where, run):
+    """Writes the float32 case's float64 shadow (docs/FIXTURES.md): `run(twin)` returns the outputs of `module` with
+    its parameters upcast and the case's recorded `dropout.<where>` masks replayed."""
+    paths = {path: "dropout." + where.get(path, path) for path, sub in module.named_modules()
+             if isinstance(sub, nn.Dropout)}
+    twin = float64_twin(module, masks={path: masks[name] for path, name in paths.items() if name in masks})
+    with torch.no_grad():
+        outputs = run(twin)
+    assert_replayed(twin)
+    case.shadow(**outputs)
+
+
 def mark_nonfinite(case, outputs):
     for name, value in outputs.items():
         if not torch.isfinite(value).all():
@@ -443,6 +456,8 @@ def write_positional_encoding(f):
         case.inputs(x=data, **{"dropout.positional_encoding": pos_encoder.dropout.mask})
         case.params(pos_encoder.state_dict())
         case.outputs(**pos_encoder.last)
+        shadow64(case, pos_encoder, {"dropout.positional_encoding": pos_encoder.dropout.mask},
+                 {"dropout": "positional_encoding"}, lambda twin: (twin(data.double()), twin.last)[1])
         if era == "2022":
             # The printed output is exactly 0 where dropout dropped (x + pe is never 0 here): the 2022 mask must
             # drop exactly there. This is what pins element 0 to u_0 (see mkl_bernoulli_2022).
@@ -570,6 +585,7 @@ def write_attention(f):
             case.params(attn.state_dict())
             case.outputs(**outputs)
             mark_nonfinite(case, outputs)
+            shadow64(case, attn, masks, MHA_DROPOUT, lambda twin: (twin(**upcast(**inputs)), twin.last)[1])
             if era == "2022":
                 key, expected = printed[label]
                 printed_value(case, key, expected, of="outputs/output", cell=MHA_CELL + key, decimals=4,
@@ -602,10 +618,14 @@ def write_attention(f):
                       config={"embed_dim": 8, "num_heads": 2, "p": 0.1, "train": train},
                       description="MultiHeadAttention(8, 2), S=4 queries over T=5 keys, mask row 2 all blocked: "
                                   "-inf everywhere in that row, so softmax (and everything after) is NaN there")
-        case.inputs(query=query, key=memory, value=memory, attn_mask=mask, **masks_of(attn, "", MHA_DROPOUT))
+        masks = masks_of(attn, "", MHA_DROPOUT)
+        case.inputs(query=query, key=memory, value=memory, attn_mask=mask, **masks)
         case.params(attn.state_dict())
         case.outputs(**outputs)
         mark_nonfinite(case, outputs)
+        if name == "float32":
+            shadow64(case, attn, masks, MHA_DROPOUT,
+                     lambda twin: (twin(query.double(), memory.double(), memory.double(), attn_mask=mask), twin.last)[1])
         assert torch.isnan(outputs["output"][:, 2]).all() and torch.isfinite(outputs["output"][:, [0, 1, 3]]).all()
 
 
@@ -647,10 +667,12 @@ def write_decoder_layer(f, notebook_model, f32_model, f32_data):
                           "train": True},
                   description="TransformerDecoderLayer in train mode (dropout masks recorded), no tgt_mask, "
                               "a 3-token memory")
-    case.inputs(tgt=tgt, memory=memory, **masks_of(layer, "", LAYER_DROPOUT))
+    masks = masks_of(layer, "", LAYER_DROPOUT)
+    case.inputs(tgt=tgt, memory=memory, **masks)
     case.params(layer.state_dict())
     case.outputs(**layer.last)
     mark_nonfinite(case, layer.last)
+    shadow64(case, layer, masks, LAYER_DROPOUT, lambda twin: (twin(tgt.double(), memory.double()), twin.last)[1])
 
 
 def model_config(model, word_to_idx, input_dim, wordvec_dim, num_heads, num_layers, max_length, train):
@@ -678,7 +700,20 @@ def write_model_case(f, name, model, config, features, captions, captions_out, d
     case.params(state_dict_as(model, torch.float64 if dtype == "float64" else torch.float32))
     case.outputs(**outputs)
     mark_nonfinite(case, outputs)
+    if dtype == "float32":
+        shadow64(case, model, inputs, model_dropout_names(config["num_layers"]),
+                 lambda twin: model_outputs64(twin, features, captions, captions_out))
     return case
+
+
+def model_outputs64(twin, features, captions, captions_out):
+    """The model case's outputs from the float64 twin (its shadow)."""
+    scores = twin(features.double(), captions)
+    outputs = OrderedDict(twin.last)
+    if captions_out is not None:
+        mask = torch.LongTensor((captions_out != twin._null).numpy())
+        outputs["token_loss"], outputs["loss"] = transformer_temporal_softmax_loss(scores, captions_out, mask)
+    return outputs
 
 
 def write_models(f):

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from fixture_writer import FixtureCase, FixtureWriter, seed_everything
+from fixture_writer import FixtureCase, FixtureWriter, float64_twin, seed_everything
 from printed_values import printed_shape, printed_value
 
 BASE_SEED = 0
@@ -45,6 +45,11 @@ class RecurrentNeuralNetworkClass(nn.Module):
         rnn_out, (hn, cn) = self.rnn(x, (h0, c0))
         out = self.lin(rnn_out[:, -1 :]).view([-1, self.ydim])
         return out
+
+
+def parameter_count(model, dtype):
+    """torchinfo's "Total params" of the model, which the lstm.classifier replay records as `parameter_count`."""
+    return dtype(sum(p.numel() for p in model.parameters()))
 
 
 def classifier_trace(model: RecurrentNeuralNetworkClass, x: torch.Tensor):
@@ -93,6 +98,7 @@ def main() -> None:
         seed_everything(BASE_SEED)
         R = RecurrentNeuralNetworkClass(name="rnn", xdim=28, hdim=256, ydim=10, n_layer=2)
         assert sum(p.numel() for p in R.parameters()) == 821_770
+        R64 = float64_twin(R)   # the float64 shadow's model: R's float32 parameters, upcast
 
         seed = BASE_SEED + 1
         seed_everything(seed)
@@ -103,6 +109,8 @@ def main() -> None:
         case.inputs(x=x)
         case.params(R.rnn.state_dict(), prefix="rnn.")
         case.outputs(rnn_out=rnn_out, hn=hn, cn=cn)
+        rnn_out, (hn, cn) = R64.rnn(x.double())
+        case.shadow(rnn_out=rnn_out, hn=hn, cn=cn)
 
         seed = BASE_SEED + 2
         seed_everything(seed)
@@ -112,6 +120,7 @@ def main() -> None:
         case.inputs(x=x)
         case.params(R.state_dict())
         case.outputs(**classifier_trace(R, x))
+        case.shadow(**classifier_trace(R64, x.double()))
 
         seed = BASE_SEED + 3
         rng = np.random.default_rng(seed)
@@ -125,7 +134,9 @@ def main() -> None:
                                   "CrossEntropyLoss (batch 16 of generated digits; the notebook's batch is 256 of MNIST)")
         case.inputs(x=x, targets=targets)
         case.params(R.state_dict())
-        case.outputs(**trace, loss=loss)
+        case.outputs(**trace, loss=loss, parameter_count=parameter_count(R, np.float32))
+        trace = classifier_trace(R64, x.double())
+        case.shadow(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets), parameter_count=parameter_count(R, np.float64))
 
         seed = BASE_SEED + 4
         seed_everything(seed)
@@ -138,6 +149,8 @@ def main() -> None:
         case.inputs(x=x, h0=h0, c0=c0)
         case.params(R.rnn.state_dict(), prefix="rnn.")
         case.outputs(rnn_out=rnn_out, hn=hn, cn=cn)
+        rnn_out, (hn, cn) = R64.rnn(x.double(), (h0.double(), c0.double()))
+        case.shadow(rnn_out=rnn_out, hn=hn, cn=cn)
 
         seed = BASE_SEED + 5
         seed_everything(seed)
@@ -146,7 +159,8 @@ def main() -> None:
                       config=config_of(R), description="Not in the notebook: R.forward on a sequence of length 1, batch 1")
         case.inputs(x=x)
         case.params(R.state_dict())
-        case.outputs(**classifier_trace(R, x))
+        case.outputs(**classifier_trace(R, x), parameter_count=parameter_count(R, np.float32))
+        case.shadow(**classifier_trace(R64, x.double()), parameter_count=parameter_count(R, np.float64))
 
         seed = BASE_SEED + 6
         seed_everything(seed)
@@ -159,6 +173,8 @@ def main() -> None:
         case.inputs(x=x, h0=h0, c0=c0)
         case.params(small.rnn.state_dict(), prefix="rnn.")
         case.outputs(rnn_out=rnn_out, hn=hn, cn=cn)
+        rnn_out, (hn, cn) = float64_twin(small).rnn(x.double(), (h0.double(), c0.double()))
+        case.shadow(rnn_out=rnn_out, hn=hn, cn=cn)
 
         seed = BASE_SEED + 7
         seed_everything(seed)
@@ -170,7 +186,9 @@ def main() -> None:
                       description="Not in the notebook: the class default n_layer=3 (hidden 64), with loss")
         case.inputs(x=x, targets=targets)
         case.params(deep.state_dict())
-        case.outputs(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets))
+        case.outputs(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets), parameter_count=parameter_count(deep, np.float32))
+        trace = classifier_trace(float64_twin(deep), x.double())
+        case.shadow(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets), parameter_count=parameter_count(deep, np.float64))
 
         seed = BASE_SEED + 8
         seed_everything(seed)
@@ -182,7 +200,7 @@ def main() -> None:
                       description="Not in the notebook: the classifier in float64 (xdim 9, hdim 16, ydim 4, 2 layers)")
         case.inputs(x=x, targets=targets)
         case.params(wide.state_dict())
-        case.outputs(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets))
+        case.outputs(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets), parameter_count=parameter_count(wide, np.float64))
         write_printed_values(f, R)
 
 
@@ -200,6 +218,7 @@ def write_printed_values(f: FixtureWriter, R: RecurrentNeuralNetworkClass) -> No
                   cell=f"{cell}: R.forward(x) on rand(3,10,28)")
     count = sum(p.numel() for p in R.parameters())
     forward.outputs(parameter_count=np.float32(count))
+    forward.shadow(parameter_count=np.float64(count))
     printed_value(forward, "total_params", 821_770, of="outputs/parameter_count", decimals=0,
                   cell="lstm.ipynb, torchinfo.summary(R, (2, 20, 28)) cell: 'Total params: 821,770' (NOTEBOOKS.md "
                        "section 1)")

@@ -22,7 +22,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_writer import FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from fixture_writer import (FixtureWriter, RecordedDropout, assert_replayed, float64_twin,  # noqa: E402
+                            seed_everything)
 
 BASE_SEED = 2
 OUTPUT = "fixtures/boostcamp_mha.h5"
@@ -173,7 +174,7 @@ SDPA_CASES = [
 MHA_CASES = [
     MHACase("mha_demo_notebook", "the notebook's self-attention demo as it ran: d_feat=200, n_head=5, n_src=32, "
             "src=torch.rand, forward(src,src,src,mask=None), dropout p=0.1 ON (never .eval()), mask recorded; "
-            "batch reduced from 128 to 4", n_batch=4, n_Q=32, n_K=32, d_feat=200, n_head=5, train=True,
+            "batch reduced from 128 to 2", n_batch=2, n_Q=32, n_K=32, d_feat=200, n_head=5, train=True,
             self_attention=True),
     MHACase("mha_demo_eval", "the same demo after .eval() (dropout is the identity); same parameters, batch 1",
             n_batch=1, n_Q=32, n_K=32, d_feat=200, n_head=5, self_attention=True, same_as="mha_demo_notebook"),
@@ -227,6 +228,9 @@ def write_sdpa(f: FixtureWriter, c: SDPACase, seed: int) -> None:
                   description=c.description)
     case.inputs(Q=Q, K=K, V=V, **({"mask": mask} if mask is not None else {}))
     case.outputs(scores=SPDA.scores, attention=attention, out=out)
+    if c.dtype == "float32":
+        out, attention = SPDA.forward(Q.double(), K.double(), V.double(), mask=mask)
+        case.shadow(scores=SPDA.scores, attention=attention, out=out)
 
 
 def build_mha(c: MHACase, seed: int):
@@ -278,6 +282,11 @@ def write_mha(f: FixtureWriter, c: MHACase, seed: int, seeds: dict) -> None:
     case.inputs(**inputs)
     case.params(model.state_dict())
     case.outputs(**{name: out[name] for name in MHA_OUTPUTS})
+    if c.dtype == "float32":
+        twin = float64_twin(model)   # the same parameters upcast, the recorded dropout mask replayed
+        out = twin.forward(Q.double(), K.double(), V.double(), mask=mask)
+        assert_replayed(twin)
+        case.shadow(**{name: out[name] for name in MHA_OUTPUTS})
 
 
 def check_recorded_dropout(c: MHACase, seed: int) -> None:

@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_writer import FixtureCase, FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from fixture_writer import (FixtureCase, FixtureWriter, RecordedDropout, assert_replayed,  # noqa: E402
+                            float64_twin, seed_everything)
 from printed_values import printed_shape  # noqa: E402
 
 BASE_SEED = 3
@@ -284,6 +285,13 @@ def main() -> None:
             case.inputs(**inputs)
             case.params(model.state_dict())
             case.outputs(**trace)
+            if dtype == "float32":
+                twin = float64_twin(model)   # the same parameters upcast, every recorded dropout mask replayed
+                trace64: dict[str, torch.Tensor] = {}
+                with torch.no_grad():
+                    twin(x.double(), trace64)
+                assert_replayed(twin)
+                case.shadow(**trace64)
 
             pre = torch.cat([trace[f"block{i}.mlp.linear_1"].flatten() for i in range(base["n_enc_layers"])])
             gelu_gap = (torch.nn.functional.gelu(pre) - torch.nn.functional.gelu(pre, approximate="tanh")).abs().max()

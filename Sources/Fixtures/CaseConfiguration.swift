@@ -5,7 +5,7 @@ import Foundation
 /// Replays read it by key; a missing key or a value of the wrong kind is an error naming the key.
 public struct CaseConfiguration: Sendable, CustomStringConvertible {
     /// One JSON value.
-    public enum Value: Sendable, Equatable, Decodable {
+    public enum Value: Sendable, Equatable, Decodable, CustomStringConvertible {
         case number(Double)
         case bool(Bool)
         case string(String)
@@ -21,6 +21,19 @@ public struct CaseConfiguration: Sendable, CustomStringConvertible {
             else if let s = try? c.decode(String.self) { self = .string(s) }
             else if let a = try? c.decode([Value].self) { self = .array(a) }
             else { self = .object(try c.decode([String: Value].self)) }
+        }
+
+        /// The value as JSON text (`true`, `0.5`, `"mean"`, `[1, 32, 32]`, `null`).
+        public var description: String {
+            switch self {
+            case .number(let d): Int(exactly: d).map(String.init) ?? "\(d)"
+            case .bool(let b): "\(b)"
+            case .string(let s): "\"\(s)\""
+            case .array(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
+            case .object(let members):
+                "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+            case .null: "null"
+            }
         }
     }
 

@@ -8,6 +8,10 @@ struct ElementStore {
     let id: hid_t
     let kind: Kind
     let site: Site
+    /// The most bytes the stored elements may declare: the file's size for an attribute or an unfiltered dataset
+    /// (they cannot hold more than the file does), 1 GiB for a compressed one. A corrupted shape of 2^40 elements
+    /// is refused here, before any memory is reserved.
+    var byteLimit: Int = .max
 
     // MARK: Type and shape
 
@@ -45,10 +49,22 @@ struct ElementStore {
         }
     }
 
+    /// The number of elements, checked against `byteLimit` before anything is allocated for them.
     func elementCount() throws(HDF5Error) -> Int {
-        Int(try withSpace { space throws(HDF5Error) in
+        let count = Int(try withSpace { space throws(HDF5Error) in
             try site.call("H5Sget_simple_extent_npoints") { H5Sget_simple_extent_npoints(space) }
         })
+        let elementBytes = try withStoredTypeHandle { type throws(HDF5Error) in
+            Int(try site.call("H5Tget_size") { Int64(H5Tget_size(type)) })
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: max(elementBytes, 1))
+        guard count >= 0, !overflow, bytes <= byteLimit else {
+            throw site.error(
+                "size check",
+                "\(site.subject) declares \(count) elements of \(elementBytes) bytes, more than the file can hold "
+                    + "(\(byteLimit == .max ? "unbounded" : "\(byteLimit) bytes")): corrupted shape, nothing allocated")
+        }
+        return count
     }
 
     // MARK: Raw transfer

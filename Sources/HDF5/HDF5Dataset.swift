@@ -6,7 +6,14 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         super.init(id: id, path: path, file: file, kind: .dataset)
     }
 
-    var store: ElementStore { ElementStore(id: id, kind: .dataset, site: site) }
+    var store: ElementStore {
+        var store = ElementStore(id: id, kind: .dataset, site: site)
+        let filtered = (try? withCreationPropertyList { plist throws(HDF5Error) in
+            try site.call("H5Pget_nfilters") { H5Pget_nfilters(plist) } > 0
+        }) ?? true
+        store.byteLimit = filtered ? 1 << 30 : file.byteCount
+        return store
+    }
 
     /// The extents, `[]` for a scalar dataspace (and `[0]` for a null one).
     public func shape() throws(HDF5Error) -> [Int] {

@@ -12,11 +12,15 @@ import Darwin
 public final class HDF5File: @unchecked Sendable {
     /// The path the file was opened or created with.
     public let path: String
+    /// The file's size in bytes when it was opened read-only (the bound on what any dataset or attribute may
+    /// declare); unbounded for a file opened for writing or created.
+    public let byteCount: Int
     let id: hid_t
 
-    private init(id: hid_t, path: String) {
+    private init(id: hid_t, path: String, byteCount: Int = .max) {
         self.id = id
         self.path = path
+        self.byteCount = byteCount
     }
 
     deinit { H5.close("H5Fclose", id, H5Fclose) }
@@ -41,7 +45,8 @@ public final class HDF5File: @unchecked Sendable {
         let flags = H5.constant(mode == .readOnly ? CHDF5_F_ACC_RDONLY : CHDF5_F_ACC_RDWR)
         do throws(HDF5Error) {
             let id = try site.call("H5Fopen") { H5Fopen(path, flags, CHDF5_P_DEFAULT()) }
-            return HDF5File(id: id, path: path)
+            // Read-only files are bounded by their size; a file opened for writing may grow.
+            return HDF5File(id: id, path: path, byteCount: mode == .readOnly ? Int(info.st_size) : .max)
         } catch {
             var error = error
             error.message = error.stack.contains("truncated")

@@ -120,6 +120,8 @@ extension HDF5Object: HDF5AttributeHolder {
         }
         let attribute = try site.call("H5Aopen") { H5Aopen(id, name, CHDF5_P_DEFAULT()) }
         defer { H5.close("H5Aclose", attribute, H5Aclose) }
-        return try body(ElementStore(id: attribute, kind: .attribute, site: site))
+        var store = ElementStore(id: attribute, kind: .attribute, site: site)
+        store.byteLimit = file.byteCount
+        return try body(store)
     }
 }

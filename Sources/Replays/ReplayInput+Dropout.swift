@@ -12,9 +12,9 @@ extension ReplayInput {
         case (true, true): return try mask(name)
         case (false, false): return nil
         case (true, false):
-            throw ReplayError("dropout is on (train with p > 0), but the case records no '\(name)' mask")
+            throw ReplayError("dropout is on (train with p > 0), but the case records no '\(name)' mask", kind: "input", tensor: "inputs/\(name)")
         case (false, true):
-            throw ReplayError("the case records '\(name)', but dropout is off (eval mode or p = 0): no mask is accepted")
+            throw ReplayError("the case records '\(name)', but dropout is off (eval mode or p = 0): no mask is accepted", kind: "input", tensor: "inputs/\(name)")
         }
     }
 }

@@ -4,5 +4,5 @@ public import Tensors
 /// A replay whose model can describe itself in the manner of `torchinfo.summary`: layers, output shapes and
 /// parameter counts for the case's own input (the notebook prints one for its LSTM classifier).
 public protocol SummarizingReplay: Replay {
-    static func summary<S: TensorScalar>(_ input: ReplayInput<S>) throws -> ModelSummary
+    static func summary<S: TensorScalar>(_ input: inout ReplayInput<S>) throws -> ModelSummary
 }

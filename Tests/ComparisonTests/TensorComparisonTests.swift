@@ -34,6 +34,15 @@ import Tensors
         #expect(c.maxRelError == 0.25)
     }
 
+    @Test func maxErrorToBoundIsTheWorstErrorOverItsBound() {
+        // bounds: 1e-5 + 1.3e-6 * |e|; errors 0, 5e-6 (e = 0: bound 1e-5), 1e-5 (e = 100: bound 1.4e-4)
+        let c = compare([1.0, 5e-6, 100.00001], [1.0, 0, 100])
+        #expect(abs(c.maxErrorToBound - 0.5) < 1e-3)
+        #expect(compare([1.0], [1.0]).maxErrorToBound == 0)
+        #expect(compare([1.0, .nan], [1.0, 2.0]).maxErrorToBound == .infinity)
+        #expect(compare([1.0], [1.0, 2.0], shape: [1]).maxErrorToBound == .infinity)
+    }
+
     @Test func aNaNWhereTheReferenceIsFiniteFails() {
         let c = compare([1.0, .nan], [1.0, 2.0])
         #expect(!c.passed)

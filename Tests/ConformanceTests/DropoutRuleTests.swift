@@ -29,7 +29,8 @@ import Testing
         try params.createDataset("pe", shape: [1, 2, 2], values: pe)
         let outputs = try group.createGroup("outputs", trackCreationOrder: true)
         let sum = zip(x, pe).map { $0 + $1 }
-        try outputs.createDataset("x_plus_pe", shape: [1, 2, 2], values: sum)
+        _ = try outputs.createDataset("pe", shape: [1, 2, 2], values: pe)
+        _ = try outputs.createDataset("x_plus_pe", shape: [1, 2, 2], values: sum)
         let kept = mask.map { m in zip(sum, m).map { $1 == 0 ? 0 : $0 / (1 - p) } } ?? sum
         try outputs.createDataset("output", shape: [1, 2, 2], values: kept)
         return ConformanceRunner.run(try FixtureLoader.loadCase("rule", from: path))
@@ -38,7 +39,7 @@ import Testing
     @Test func trainWithPZeroRecordsNoMaskAndIsTheIdentity() throws {
         let result = try tinyCase(p: 0, train: true, mask: nil)
         #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.comparisons.count == 2 && result.comparisons.allSatisfy(\.passed))
+        #expect(result.comparisons.count == 3 && result.comparisons.allSatisfy(\.passed))
     }
 
     @Test func aMaskIsRefusedWhenDropoutIsOff() throws {

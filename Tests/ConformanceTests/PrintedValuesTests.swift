@@ -55,28 +55,17 @@ struct PrintedValue: Sendable, CustomTestStringConvertible {
     func replayReproducesWhatTheNotebookPrinted(_ printed: PrintedValue) throws {
         #expect(printed.of.hasPrefix("outputs/"), "\(printed.testDescription): 'of' is '\(printed.of)'")
         #expect(!printed.cell.isEmpty, "\(printed.testDescription): no 'cell'")
+        // The runner compares printed/ itself (one row per value, counted in the case's verdict).
         let fixture = try FixtureLoader.loadCase(printed.caseName, from: printed.file)
-        let replay = try #require(ReplayCatalog.replay(named: fixture.replay))
-        let actual: AnyTensor? = switch fixture.dtype {
-        case "float64": try replay.run(try ReplayInput<Double>(fixture))[printed.tensor].map { AnyTensor($0) }
-        default: try replay.run(try ReplayInput<Float>(fixture))[printed.tensor].map { AnyTensor($0) }
+        let result = ConformanceRunner.run(fixture)
+        #expect(result.error == nil, "\(result.error ?? "")")
+        let row = try #require(result.printed.first { $0.name == printed.name }, "\(printed.testDescription): no printed row")
+        #expect(row.printedOf == printed.of && row.printedCell == printed.cell)
+        #expect(row.passed, "\(printed.testDescription) (\(printed.cell)): \(row)")
+        if !printed.isShape {
+            let atol = try #require(printed.atol, "\(printed.testDescription): no atol")
+            #expect(row.tolerance.atol == atol && row.tolerance.rtol == 0)
         }
-        let tensor = try #require(actual, "\(printed.testDescription): the replay computes no '\(printed.tensor)'")
-        if printed.isShape {
-            #expect(tensor.shape == printed.values.map { Int($0) },
-                    "\(printed.testDescription): printed \(printed.values), the replay's shape \(tensor.shape)")
-            return
-        }
-        let atol = try #require(printed.atol, "\(printed.testDescription): no atol")
-        #expect(tensor.shape == printed.shape, "\(printed.testDescription): shape \(tensor.shape) vs \(printed.shape)")
-        var worst = (error: 0.0, index: 0)
-        for (index, (a, e)) in zip(tensor.doubles, printed.values).enumerated() where !(abs(a - e) <= worst.error) {
-            worst = (abs(a - e), index)
-        }
-        #expect(worst.error <= atol, """
-            \(printed.testDescription) (\(printed.cell)): max |swift - printed| \(worst.error) at flat index \
-            \(worst.index) (swift \(tensor.doubles[worst.index]), printed \(printed.values[worst.index])), atol \(atol)
-            """)
     }
 
     /// The cells the issue names are stored, so the test above cannot pass by finding nothing.

@@ -23,9 +23,9 @@ import Tensors
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("case"))
         #expect(lines.contains { $0.hasPrefix("f.h5/good") && $0.hasSuffix("ok") })
-        #expect(lines.contains { $0.hasPrefix("f.h5/bad") && $0.contains("1 ([1]: 3 vs 2)") && $0.contains("1/2") && $0.hasSuffix("FAIL") })
+        #expect(lines.contains { $0.hasPrefix("f.h5/bad") && $0.contains("1 ([1]: 3 vs 2, allowed 1.26e-05)") && $0.contains("1/2 (50%)") && $0.hasSuffix("FAIL") })
         #expect(lines.contains { $0.hasPrefix("ERROR f.h5: case 'broken': tensor 'inputs/x'") })
-        #expect(lines.last == "replay: 1 passed, 2 failed (3 cases, 1 with errors; 1/2 tensors within tolerance)")
+        #expect(lines.last == "replay: 1 passed, 2 failed (3 cases, 1 with errors; 1/2 tensors within tolerance; 0 of 0 computed tensors checked)")
     }
 
     @Test func jsonCarriesStatusAndWritesNaNAsAString() throws {
@@ -37,5 +37,13 @@ import Tensors
         let comparison = try #require((cases.first?["comparisons"] as? [[String: Any]])?.first)
         #expect(comparison["maxAbsError"] as? String == "nan")
         #expect(comparison["passed"] as? Bool == false)
+        #expect(comparison["maxErrorToBound"] as? String == "inf")
+        #expect(document["exitCode"] as? Int == 1)
+    }
+
+    @Test func anEmptyRunIsNotAPass() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(try ReportFormatter.json([]).utf8)) as? [String: Any])
+        #expect(document["passed"] as? Bool == false)
+        #expect(ReportFormatter.exitCode([]) == 2)
     }
 }

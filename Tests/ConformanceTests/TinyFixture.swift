@@ -16,6 +16,15 @@ struct TinyFixture {
     var extraOutput: String?
     var outputAttributes: [String: Double] = [:]
     var storeXAsFloat32 = false
+    /// The outputs written, in this order (the replay computes rnn_out, hn, cn).
+    var outputs = ["rnn_out", "hn", "cn"]
+    /// Any further change, on the root and the case group, after everything else is written.
+    var edit: ((_ root: HDF5Group, _ group: HDF5Group) throws -> Void)?
+
+    static let values: [String: (shape: [Int], values: [Double])] = [
+        "hn": ([1, 1, 1], [0.22583794062474571]),
+        "cn": ([1, 1, 1], [0.34452346420796226]),
+    ]
 
     /// Writes the file into a fresh temporary folder and returns its path.
     func write(named name: String = "tiny.h5") throws -> String {
@@ -31,24 +40,38 @@ struct TinyFixture {
         try group.writeStringAttribute("config", config)
         let inputs = try group.createGroup("inputs", trackCreationOrder: true)
         if storeXAsFloat32 {
-            try inputs.createDataset(inputName, shape: [1, 2, 1], values: x.map(Float.init))
+            _ = try inputs.createDataset(inputName, shape: [1, 2, 1], values: x.map(Float.init))
         } else {
-            try inputs.createDataset(inputName, shape: [1, 2, 1], values: x)
+            _ = try put(inputs, inputName, [1, 2, 1], x)
         }
-        try inputs.createDataset("h0", shape: [1, 1, 1], values: [0.5])
-        try inputs.createDataset("c0", shape: [1, 1, 1], values: [-0.25])
+        _ = try put(inputs, "h0", [1, 1, 1], [0.5])
+        _ = try put(inputs, "c0", [1, 1, 1], [-0.25])
         let params = try group.createGroup("params", trackCreationOrder: true)
-        try params.createDataset("rnn.weight_ih_l0", shape: weightIHShape, values: Array([0.1, 0.2, 0.3, 0.4, 0, 0, 0, 0].prefix(weightIHShape.reduce(1, *))))
-        try params.createDataset("rnn.weight_hh_l0", shape: [4, 1], values: [0.5, -0.5, 0.25, 1.0])
-        try params.createDataset("rnn.bias_ih_l0", shape: [4], values: [0.0, 0.1, 0.0, -0.1])
-        try params.createDataset("rnn.bias_hh_l0", shape: [4], values: [0.05, 0.0, -0.05, 0.0])
-        if extraParameter { try params.createDataset("rnn.weight_ih_l1", shape: [4, 1], values: [0.0, 0, 0, 0]) }
-        let outputs = try group.createGroup("outputs", trackCreationOrder: true)
-        let out = try outputs.createDataset("rnn_out", shape: [1, 2, 1], values: rnnOut)
-        for (key, value) in outputAttributes { try out.writeAttribute(key, [value], shape: []) }
-        try outputs.createDataset("hn", shape: [1, 1, 1], values: [0.22583794062474571])
-        try outputs.createDataset("cn", shape: [1, 1, 1], values: [0.34452346420796226])
-        if let extraOutput { try outputs.createDataset(extraOutput, shape: [1], values: [0.0]) }
+        _ = try put(params, "rnn.weight_ih_l0", weightIHShape, Array([0.1, 0.2, 0.3, 0.4, 0, 0, 0, 0].prefix(weightIHShape.reduce(1, *))))
+        _ = try put(params, "rnn.weight_hh_l0", [4, 1], [0.5, -0.5, 0.25, 1.0])
+        _ = try put(params, "rnn.bias_ih_l0", [4], [0.0, 0.1, 0.0, -0.1])
+        _ = try put(params, "rnn.bias_hh_l0", [4], [0.05, 0.0, -0.05, 0.0])
+        if extraParameter { _ = try put(params, "rnn.weight_ih_l1", [4, 1], [0.0, 0, 0, 0]) }
+        let outputGroup = try group.createGroup("outputs", trackCreationOrder: true)
+        for output in outputs {
+            if output == "rnn_out" {
+                let out = try put(outputGroup, "rnn_out", [1, 2, 1], rnnOut)
+                for (key, value) in outputAttributes { try out.writeAttribute(key, [value], shape: []) }
+            } else if let (shape, values) = Self.values[output] {
+                _ = try put(outputGroup, output, shape, values)
+            }
+        }
+        if let extraOutput { _ = try put(outputGroup, extraOutput, [1], [0.0]) }
+        try edit?(root, group)
         return path
+    }
+}
+
+extension TinyFixture {
+    /// A floating dataset in the case's dtype.
+    func put(_ group: HDF5Group, _ name: String, _ shape: [Int], _ values: [Double]) throws -> HDF5Dataset {
+        dtype == "float32"
+            ? try group.createDataset(name, shape: shape, values: values.map(Float.init))
+            : try group.createDataset(name, shape: shape, values: values)
     }
 }

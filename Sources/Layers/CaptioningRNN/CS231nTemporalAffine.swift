@@ -44,6 +44,7 @@ public struct CS231nTemporalAffine<S: TensorScalar>: Sendable {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func backward(_ dout: Tensor<S>, x: Tensor<S>) throws(LayerError) -> Gradients {
+        try LayerError.check("CS231nTemporalAffine", "x", x, is: [-1, -1, inputDim])
         try LayerError.check("CS231nTemporalAffine", "dout", dout, is: [x.shape[0], x.shape[1], outputDim])
         let rows = dout.reshaped([-1, outputDim])
         return Gradients(
