@@ -101,11 +101,11 @@ def write_case(f: FixtureWriter, name: str, *, hdim: int, n_layer: int, batch: i
 
 CASES = [
     # name, hdim, n_layer, batch, length, steps, dtype, images, description
-    ("notebook_layout", 20, 2, 4, 28, 3, "float32", True,
+    ("notebook_layout", 16, 2, 4, 28, 3, "float32", True,
      "Train cell, 3 steps: the notebook's input 28, two layers, 10 classes, Adam(lr=1e-3); 28x28 generated digits "
-     "read row by row, batch 4; hidden 20 (the notebook's 256 does not fit the fixture budget)"),
-    ("notebook_layout_f64", 12, 2, 3, 28, 3, "float64", True,
-     "Train cell, 3 steps, in float64: input 28, two layers, 10 classes, hidden 12, batch 3 of generated digits"),
+     "read row by row, batch 4; hidden 16 (the notebook's 256 does not fit the fixture budget)"),
+    ("notebook_layout_f64", 8, 2, 3, 28, 3, "float64", True,
+     "Train cell, 3 steps, in float64: input 28, two layers, 10 classes, hidden 8, batch 3 of generated digits"),
     ("one_layer", 12, 1, 3, 10, 3, "float32", False,
      "Not in the notebook: one layer (hidden 12), sequences of 10 rows, 3 steps"),
     ("three_layers", 8, 3, 2, 7, 3, "float32", False,

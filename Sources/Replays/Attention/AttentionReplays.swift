@@ -1,4 +1,6 @@
 /// Replays of boostcamp `mha.ipynb` (NOTEBOOKS.md section 2; docs/replays/attention.md).
 public enum AttentionReplays {
-    public static let all: [any Replay.Type] = [ScaledDotProductAttentionReplay.self, MultiHeadedAttentionReplay.self]
+    public static let all: [any Replay.Type] = [
+        ScaledDotProductAttentionReplay.self, MultiHeadedAttentionReplay.self, MultiHeadedAttentionBackwardReplay.self,
+    ]
 }
