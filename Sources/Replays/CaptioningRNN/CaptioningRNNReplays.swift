@@ -8,5 +8,6 @@ public enum CaptioningRNNReplays {
         CS231nWordEmbeddingReplay.self, CS231nWordEmbeddingBackwardReplay.self,
         CS231nTemporalAffineReplay.self, CS231nTemporalAffineBackwardReplay.self,
         CS231nTemporalSoftmaxLossReplay.self, CaptioningRNNLossReplay.self,
+        CaptioningSolverReplay.self, CaptioningSampleReplay.self,
     ]
 }
