@@ -46,8 +46,8 @@ extension MultiHeadedAttention {
     ///     dV_split    = dropout(attention)^T dx_raw
     ///     dattention  = dropout'(dx_raw V_split^T) = (dx_raw V_split^T) * mask / (1 - p)
     ///     dscores     = attention * (dattention - sum_j dattention * attention)      (softmax backward)
-    ///     dscores     = 0 where the mask blocked the score (masked_fill backward)
-    ///     dQ_split    = dscores K_split / sqrt(d_feat),  dK_split = dscores^T Q_split / sqrt(d_feat)
+    ///     dqk         = dscores, 0 where the mask blocked the score (masked_fill backward; `scores` is after the fill)
+    ///     dQ_split    = dqk K_split / sqrt(d_feat),  dK_split = dqk^T Q_split / sqrt(d_feat)
     ///     d*_feat     = d*_split.permute(0, 2, 1, 3).view(N, n, d_feat), then each lin_* backward
     ///
     /// `mask` and `dropoutMask` are those of the forward pass. Shapes as in `callAsFunction`; `dx: (N, n_Q, d_feat)`.
@@ -75,14 +75,16 @@ extension MultiHeadedAttention {
                 }
             }
         }
+        // `scores` is the notebook's tensor after masked_fill; the fill's backward zeroes what flows on to Q K^T.
+        var dUnmasked = dScores
         if let mask {
             guard let blocked = dScores.filled(0, whereNot: mask) else {
                 throw LayerError(layer, "mask has shape \(mask.shape), which does not broadcast to the scores' \(dScores.shape)")
             }
-            dScores = blocked
+            dUnmasked = blocked
         }
         let scale = S(k.shape[k.rank - 1]).squareRoot()   // sqrt(d_feat), the forward's divisor
-        let dScaled = dScores / scale
+        let dScaled = dUnmasked / scale
         let dqSplit = dScaled.matmul(trace.kSplit)
         let dkSplit = dScaled.transposedLastTwo().matmul(trace.qSplit)
         let merge = { (t: Tensor<S>) in t.permuted([0, 2, 1, 3]).reshaped([n, -1, self.dFeat]) }
