@@ -23,15 +23,7 @@ public enum MultiHeadedAttentionBackwardReplay: Replay {
             dFeat: try config.int("d_feat"), nHead: try config.int("n_head"),
             useBias: try config.bool("use_bias", default: true), dropoutP: S(dropoutP), parameters: &parameters)
         try parameters.finish()
-        let dropoutMask: Tensor<Bool>?
-        switch (train && dropoutP > 0, input.has("dropout.attention")) {
-        case (true, true): dropoutMask = try input.mask("dropout.attention")
-        case (false, false): dropoutMask = nil
-        case (true, false):
-            throw ReplayError("train is true with dropout_p \(dropoutP), but the case records no 'dropout.attention' mask")
-        case (false, true):
-            throw ReplayError("the case records 'dropout.attention' but dropout is off (train \(train), dropout_p \(dropoutP))")
-        }
+        let dropoutMask = try input.dropoutMask("dropout.attention", on: train && dropoutP > 0)
         let mask = input.has("mask") ? try input.mask("mask") : nil
         let (q, k, v) = (try input.tensor("Q"), try input.tensor("K"), try input.tensor("V"))
         let forward = try model(q, k, v, mask: mask, dropoutMask: dropoutMask)
