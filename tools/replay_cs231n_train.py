@@ -2,7 +2,7 @@
 writes fixtures/cs231n_train.h5 (replays `cs231n.captioning_solver` and `cs231n.captioning_sample`,
 docs/replays/captioning_rnn.md).
 
-    tools/.venv/bin/python tools/replay_cs231n_train.py
+    tools/.venv/bin/python tools/replay_cs231n_train.py [--real-sizes]
 
 `cs231n.captioning_solver`: a few iterations of `CaptioningSolver.train()` with `update_rule='adam'` (the assignment's
 own `optim.adam`, below as `cs231n/optim.py` ships it: moments first, then `t += 1`, then
@@ -18,9 +18,13 @@ trained model of the solver case on two of its images, as the notebook's "test-t
 COCO (512-d features, 1004 words, hidden 512: 1.4 M parameters) cannot be downloaded here and would not fit the
 fixture budget; the sizes are those of the notebook's "Check gradients" cell (D=4, W=5, H=6) and a toy vocabulary.
 Every float32 case carries its float64 shadow (the same run from the upcast float32 data and parameters).
+`--real-sizes` writes the solver at the COCO sizes with random data to /tmp instead (docs/replays/captioning_rnn.md
+records what `replay` printed on it).
 """
 
 from __future__ import annotations
+
+import argparse
 
 import numpy as np
 import torch
@@ -192,7 +196,52 @@ def write_cases(f: FixtureWriter) -> None:
             case.shadow(**shadow)
 
 
+def write_real_sizes(f: FixtureWriter, cell: str, dtype: str) -> None:
+    """The assignment's COCO sizes (input_dim 512, wordvec 256, hidden 512, 1004 words, 17-token captions): random
+    features and captions (COCO is not available), batch 2, 3 iterations; float32 with the shadow, or float64."""
+    words = len(WORDS) + 993
+    vocab = {**WORD_TO_IDX, **{f"w{i}": len(WORDS) + i for i in range(993)}}
+    seed = SEED + 20 + (cell == "lstm")
+    seed_everything(seed)
+    D, W, H, T, batch, steps = 512, 256, 512, 17, 2, 3
+    params = captioning_init(vocab, D, W, H, cell, dtype)
+    batches = []
+    for _ in range(steps):
+        captions = np.zeros((batch, T), dtype=np.int64)
+        for n in range(batch):
+            length = np.random.randint(3, T)
+            captions[n, 0] = WORD_TO_IDX["<START>"]
+            captions[n, 1:length] = np.random.randint(3, words, size=length - 1)
+            captions[n, length] = WORD_TO_IDX["<END>"]
+        batches.append((np.random.randn(batch, D).astype(dtype), captions))
+    out, _ = solver_train(params, batches, cell, WORD_TO_IDX["<NULL>"], {"learning_rate": 5e-3}, 0.95, 1, check=False)
+    case = f.case(f"{cell}_solver_real_sizes_{dtype}", replay="cs231n.captioning_solver", dtype=dtype, seed=seed,
+                  config={**solver_config(cell, D, W, H, steps, 1, 5e-3, 0.95), "vocab_size": words},
+                  description=f"CaptioningSolver at the assignment's COCO sizes ({cell}), 3 iterations, batch 2")
+    case.inputs(features=np.stack([b[0] for b in batches]), captions=np.stack([b[1] for b in batches]))
+    case.params(params)
+    case.outputs(**out)
+    if dtype == "float64":
+        return
+    up = {k: v.astype(np.float64) for k, v in params.items()}
+    shadow, _ = solver_train(up, [(b[0].astype(np.float64), b[1]) for b in batches], cell, WORD_TO_IDX["<NULL>"],
+                             {"learning_rate": 5e-3}, 0.95, 1, check=False)
+    case.shadow(**shadow)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real-sizes", action="store_true",
+                        help="write the assignment's COCO sizes instead (1.4 M parameters: too large to commit) to "
+                             "/tmp/cs231n_train_real_sizes.h5")
+    args = parser.parse_args()
+    if args.real_sizes:
+        with FixtureWriter("/tmp/cs231n_train_real_sizes.h5", notebook=NOTEBOOK,
+                           generator="tools/replay_cs231n_train.py", seed=SEED) as f:
+            for cell in ("rnn", "lstm"):
+                for dtype in ("float32", "float64"):
+                    write_real_sizes(f, cell, dtype)
+        return
     with FixtureWriter("fixtures/cs231n_train.h5", notebook=NOTEBOOK, generator="tools/replay_cs231n_train.py",
                        seed=SEED) as f:
         write_cases(f)
