@@ -22,6 +22,9 @@ public enum LSTMTrainReplay: Replay {
         let (xdim, hdim, ydim, nLayer) = (
             try config.int("xdim"), try config.int("hdim"), try config.int("ydim"), try config.int("n_layer"))
         let steps = try config.int("steps")
+        guard nLayer >= 1, hdim >= 1, xdim >= 1, ydim >= 1 else {
+            throw ReplayError("config xdim \(xdim), hdim \(hdim), ydim \(ydim), n_layer \(nLayer): each must be at least 1")
+        }
         var optimizer = Adam<S>(
             learningRate: try config.double("lr"), betas: (try config.double("beta1"), try config.double("beta2")),
             eps: try config.double("eps"))
