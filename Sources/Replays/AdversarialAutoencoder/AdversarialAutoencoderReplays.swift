@@ -2,6 +2,6 @@
 public enum AdversarialAutoencoderReplays {
     public static let all: [any Replay.Type] = [
         AAEEncoderReplay.self, AAEDecoderReplay.self, AAEDiscriminatorReplay.self,
-        AAEBinaryCrossEntropyReplay.self, AAEL1LossReplay.self, AAETrainStepReplay.self,
+        AAEBinaryCrossEntropyReplay.self, AAEL1LossReplay.self, AAETrainStepReplay.self, AAETrainReplay.self,
     ]
 }
