@@ -127,7 +127,7 @@ def train(model, c, drawn, dtype, unrecorded):
             if name not in unrecorded:
                 out[f"{prefix}.{name}"] = (p.grad if grads else p).detach().clone()
 
-    for k, d in enumerate(drawn, 1):
+    for k, d in enumerate(drawn):
         for call, seq in (("encoder", encoder.model), ("decoder", decoder.model)):
             for i, m in dropout_layers(seq):
                 m.queue.append(d["masks"][f"{call}.model.{i}"])
@@ -190,7 +190,7 @@ def add_train_case(f, name, c, seed, n, steps, dtype, description, quantize=Fals
            "unrecorded": unrecorded}
     case = f.case(name, replay="aae.train", dtype=dtype, seed=seed, config=cfg, description=description)
     inputs = {}
-    for k, d in enumerate(drawn, 1):
+    for k, d in enumerate(drawn):
         inputs[f"img{k}"] = d["img"].to(tdtype)
         inputs[f"noise{k}"] = d["noise"].to(tdtype)
         inputs[f"z_prior{k}"] = d["z_prior"].to(tdtype)
@@ -228,17 +228,18 @@ def loosen_dead_gradients(case, c, steps, out, shadow, w3_norm):
     gradient is 0 and both sides compute rounding noise (|g| ~ 1e-9..1e-7 in float32; the gradients themselves pass
     at default tolerances). Adam divides by sqrt(v) + eps and turns that noise into steps of up to lr: with betas
     (0.5, 0.999) one Adam step moves a parameter by at most lr for the first 3 steps, so two float32 runs differ by at
-    most 2 lr k after step k. The running mean averages the batch mean of `decoder.model.3`, which these biases shift
+    most 2 lr (k + 1) after step k (counted from 0). The running mean averages the batch mean of `decoder.model.3`, which these biases shift
     by at most (1 + max row sum of |W3|) times as much, weighted by the running-average factor.
     """
     lr = ADAM["lr"]
     factor = c["bn_momentum"] if c["bn_momentum"] is not None else 1 / 4   # >= 3 warm-up batches before step 1
-    for k in range(1, steps + 1):
+    for k in range(steps):
+        done = k + 1                            # Adam steps taken when param<k> is recorded
         for key, bound, what in (
-                ("decoder.model.0.bias", 2 * lr * k, "2 lr k"),
-                ("decoder.model.3.bias", 2 * lr * k, "2 lr k"),
-                ("decoder.model.4.running_mean", factor * (1 + w3_norm) * 2 * lr * k * (k - 1) / 2,
-                 f"f (1 + |W3|_inf) 2 lr (1 + ... + {k - 1}), f = {factor:g}, |W3|_inf = {w3_norm:.3g}")):
+                ("decoder.model.0.bias", 2 * lr * done, f"2 lr {done}"),
+                ("decoder.model.3.bias", 2 * lr * done, f"2 lr {done}"),
+                ("decoder.model.4.running_mean", factor * (1 + w3_norm) * 2 * lr * done * (done - 1) / 2,
+                 f"f (1 + |W3|_inf) 2 lr (0 + ... + {done - 1}), f = {factor:g}, |W3|_inf = {w3_norm:.3g}")):
             name = f"param{k}.{key}"
             if name not in out or bound == 0:
                 continue

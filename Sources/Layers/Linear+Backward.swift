@@ -1,31 +1,25 @@
 public import Tensors
 
 extension Linear {
-    /// The gradients of one `Linear` call: `input` `(*, in)` (nil when not asked for), `weight` `(out, in)`,
-    /// `bias` `(out)` (nil for a layer without bias).
+    /// The gradients of `y = x W^T + b` given the upstream `dy = dL/dy`.
     public struct Gradients: Sendable {
-        public var input: Tensor<S>?
-        public var weight: Tensor<S>
-        public var bias: Tensor<S>?
+        /// `dL/dx = dy W`, the shape of `x`.
+        public var dx: Tensor<S>
+        /// `dL/dW = dy^T x` over every leading position, `(out, in)`.
+        public var dWeight: Tensor<S>
+        /// `dL/db = sum of dy` over every leading position, `(out)`; nil without a bias.
+        public var dBias: Tensor<S>?
     }
 
-    /// Backward of `y = x W^T + b` (PyTorch's `addmm` backward), rows of every leading axis folded together:
-    ///
-    ///     dx = dy W          dW = dy^T x          db = sum over rows of dy
-    ///
-    /// Shapes: `x: (*, in)` (the forward's input), `dy: (*, out)` -> `dx: (*, in)`, `dW: (out, in)`, `db: (out)`.
-    /// `inputGradient: false` skips `dx` (PyTorch does not compute it for an input that needs no gradient).
-    public func backward(
-        input x: Tensor<S>, outputGradient dy: Tensor<S>, inputGradient: Bool = true
-    ) throws(LayerError) -> Gradients {
-        guard x.rank >= 1, x.shape.last == inFeatures, Array(x.shape.dropLast()) + [outFeatures] == dy.shape else {
-            throw LayerError("Linear.backward", "input \(x.shape) and output gradient \(dy.shape) for weight \(weight.shape)")
+    /// The backward pass of `callAsFunction` (autograd's `AddmmBackward`): `x: (*, in)`, `dy: (*, out)`.
+    public func backward(_ dy: Tensor<S>, x: Tensor<S>) throws(LayerError) -> Gradients {
+        guard x.rank >= 1, x.shape.last == inFeatures, dy.shape == Array(x.shape.dropLast()) + [outFeatures] else {
+            throw LayerError("Linear", "backward: dy has shape \(dy.shape) for an input of shape \(x.shape), expected (*, \(outFeatures))")
         }
         let rows = dy.reshaped([-1, outFeatures])
-        let weightGradient = rows.permuted([1, 0]).matmul(x.reshaped([-1, inFeatures]))
-        let biasGradient = bias.map { _ in rows.cs231nSumOverRows() }  // rows added in order
-        let inputGradient = inputGradient ? rows.matmul(weight).reshaped(x.shape) : nil
-        return Gradients(input: inputGradient, weight: weightGradient, bias: biasGradient)
+        return Gradients(
+            dx: rows.matmul(weight).reshaped(x.shape),
+            dWeight: rows.transposedMatmul(x.reshaped([-1, inFeatures])),
+            dBias: bias == nil ? nil : rows.cs231nSumOverRows())
     }
 }
-

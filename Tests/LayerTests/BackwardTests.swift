@@ -3,8 +3,8 @@ import Layers
 import Tensors
 import Testing
 
-/// Hand-computed checks of the backward passes the training replays use (Linear, activations, Dropout, BatchNorm1d
-/// in train mode, BCE, L1) and of Adam's bias corrections; the PyTorch parity of whole training steps is in
+/// Hand-computed checks of the backward passes the training replays use (Linear, activations, Dropout, BatchNorm1d in
+/// train mode, BCE, L1) and of Adam's bias corrections; the PyTorch parity of whole training steps is in
 /// fixtures/aae_train.h5 and fixtures/vit_train.h5.
 @Suite struct BackwardTests {
     @Test func linearBackwardIsDyWAndDyTransposedX() throws {
@@ -13,18 +13,16 @@ import Testing
             weight: Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]), bias: Tensor(shape: [3], scalars: [0, 0, 0]))
         let x = Tensor<Float>(shape: [2, 2], scalars: [1, -1, 2, 0])
         let dy = Tensor<Float>(shape: [2, 3], scalars: [1, 0, -1, 0, 2, 1])
-        let g = try linear.backward(input: x, outputGradient: dy)
-        #expect(g.input?.scalars == [-4, -4, 11, 14])            // dy W: [1,2] - [5,6]; 2 [3,4] + [5,6]
-        #expect(g.weight.shape == [3, 2])
-        #expect(g.weight.scalars == [1, -1, 4, 0, 1, 1])          // dy^T x (x^T dy reshaped would be [1,4,1,-1,0,1])
-        #expect(g.bias?.scalars == [1, 2, 0])                     // column sums of dy
-        let withoutInput = try linear.backward(input: x, outputGradient: dy, inputGradient: false)
-        #expect(withoutInput.input == nil)
+        let g = try linear.backward(dy, x: x)
+        #expect(g.dx.scalars == [-4, -4, 11, 14])                 // dy W: [1,2] - [5,6]; 2 [3,4] + [5,6]
+        #expect(g.dWeight.shape == [3, 2])
+        #expect(g.dWeight.scalars == [1, -1, 4, 0, 1, 1])         // dy^T x (x^T dy reshaped would be [1,4,1,-1,0,1])
+        #expect(g.dBias?.scalars == [1, 2, 0])                    // column sums of dy
         // Leading axes fold into rows: the same numbers for a (1, 2, 2) input.
-        let folded = try linear.backward(input: x.reshaped([1, 2, 2]), outputGradient: dy.reshaped([1, 2, 3]))
-        #expect(folded.input?.shape == [1, 2, 2])
-        #expect(folded.weight.scalars == g.weight.scalars)
-        #expect(throws: LayerError.self) { try linear.backward(input: x, outputGradient: dy.reshaped([3, 2])) }
+        let folded = try linear.backward(dy.reshaped([1, 2, 3]), x: x.reshaped([1, 2, 2]))
+        #expect(folded.dx.shape == [1, 2, 2])
+        #expect(folded.dWeight.scalars == g.dWeight.scalars)
+        #expect(throws: LayerError.self) { try linear.backward(dy.reshaped([3, 2]), x: x) }
     }
 
     @Test func activationDerivatives() {
@@ -68,9 +66,9 @@ import Testing
             numBatchesTracked: 0, eps: 0)
         let g = try bn.trainingBackward(
             input: Tensor(shape: [4, 1], scalars: [1, 1, 3, 3]), outputGradient: Tensor(shape: [4, 1], scalars: [1, 0, 0, 0]))
-        #expect(g.input.scalars == [0.5, -0.5, 0, 0])
-        #expect(g.weight.scalars == [-1])                          // dot * invstd
-        #expect(g.bias.scalars == [1])                             // sum dy
+        #expect(g.dx.scalars == [0.5, -0.5, 0, 0])
+        #expect(g.dWeight.scalars == [-1])                          // dot * invstd
+        #expect(g.dBias.scalars == [1])                             // sum dy
     }
 
     @Test func batchNormTrainingBackwardMatchesCentralDifferences() throws {
@@ -93,7 +91,7 @@ import Testing
             plus.scalars[i] += 1e-6
             minus.scalars[i] -= 1e-6
             let slope = (try loss(plus) - loss(minus)) / 2e-6
-            #expect(abs(g.input.scalars[i] - slope) < 1e-7, "dx[\(i)]: \(g.input.scalars[i]) vs \(slope)")
+            #expect(abs(g.dx.scalars[i] - slope) < 1e-7, "dx[\(i)]: \(g.dx.scalars[i]) vs \(slope)")
         }
     }
 

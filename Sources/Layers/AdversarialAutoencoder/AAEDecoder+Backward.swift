@@ -14,17 +14,17 @@ extension AAEDecoder {
         try LayerError.check("AAEDecoder.backward", "image gradient", imageGradient, is: trace.img.shape)
         let model = trace.model
         let d7 = ActivationBackward.tanh(imageGradient.reshaped(model[8].shape), output: model[8])
-        let g7 = try linear7.backward(input: model[6], outputGradient: d7)
-        let d4 = try dropout.backward(ActivationBackward.relu(g7.input!, output: model[6]), mask: masks.1)
+        let g7 = try linear7.backward(d7, x: model[6])
+        let d4 = try dropout.backward(ActivationBackward.relu(g7.dx, output: model[6]), mask: masks.1)
         let gNorm = try batchNorm.trainingBackward(input: model[3], outputGradient: d4)
-        let g3 = try linear3.backward(input: model[2], outputGradient: gNorm.input)
-        let d0 = try dropout.backward(ActivationBackward.relu(g3.input!, output: model[2]), mask: masks.0)
-        let g0 = try linear0.backward(input: z, outputGradient: d0)
-        return (g0.input!, [
-            prefix + "model.0.weight": g0.weight, prefix + "model.0.bias": g0.bias!,
-            prefix + "model.3.weight": g3.weight, prefix + "model.3.bias": g3.bias!,
-            prefix + "model.4.weight": gNorm.weight, prefix + "model.4.bias": gNorm.bias,
-            prefix + "model.7.weight": g7.weight, prefix + "model.7.bias": g7.bias!,
+        let g3 = try linear3.backward(gNorm.dx, x: model[2])
+        let d0 = try dropout.backward(ActivationBackward.relu(g3.dx, output: model[2]), mask: masks.0)
+        let g0 = try linear0.backward(d0, x: z)
+        return (g0.dx, [
+            prefix + "model.0.weight": g0.dWeight, prefix + "model.0.bias": g0.dBias!,
+            prefix + "model.3.weight": g3.dWeight, prefix + "model.3.bias": g3.dBias!,
+            prefix + "model.4.weight": gNorm.dWeight, prefix + "model.4.bias": gNorm.dBias,
+            prefix + "model.7.weight": g7.dWeight, prefix + "model.7.bias": g7.dBias!,
         ])
     }
 }

@@ -14,15 +14,15 @@ extension AAEDiscriminator {
         guard model.count == 8 else { throw LayerError("AAEDiscriminator.backward", "\(model.count) forward outputs, expected 8") }
         try LayerError.check("AAEDiscriminator.backward", "validity gradient", validityGradient, is: model[7].shape)
         let d6 = ActivationBackward.sigmoid(validityGradient, output: model[7])
-        let g6 = try linear6.backward(input: model[5], outputGradient: d6)
-        let d3 = try dropout.backward(ActivationBackward.relu(g6.input!, output: model[5]), mask: masks.1)
-        let g3 = try linear3.backward(input: model[2], outputGradient: d3)
-        let d0 = try dropout.backward(ActivationBackward.relu(g3.input!, output: model[2]), mask: masks.0)
-        let g0 = try linear0.backward(input: z, outputGradient: d0)
-        return (g0.input!, [
-            prefix + "model.0.weight": g0.weight, prefix + "model.0.bias": g0.bias!,
-            prefix + "model.3.weight": g3.weight, prefix + "model.3.bias": g3.bias!,
-            prefix + "model.6.weight": g6.weight, prefix + "model.6.bias": g6.bias!,
+        let g6 = try linear6.backward(d6, x: model[5])
+        let d3 = try dropout.backward(ActivationBackward.relu(g6.dx, output: model[5]), mask: masks.1)
+        let g3 = try linear3.backward(d3, x: model[2])
+        let d0 = try dropout.backward(ActivationBackward.relu(g3.dx, output: model[2]), mask: masks.0)
+        let g0 = try linear0.backward(d0, x: z)
+        return (g0.dx, [
+            prefix + "model.0.weight": g0.dWeight, prefix + "model.0.bias": g0.dBias!,
+            prefix + "model.3.weight": g3.dWeight, prefix + "model.3.bias": g3.dBias!,
+            prefix + "model.6.weight": g6.dWeight, prefix + "model.6.bias": g6.dBias!,
         ])
     }
 }

@@ -18,19 +18,18 @@ extension AAEEncoder {
         let model = trace.model
         let dstd = dz * noise
         let dlogvar = (dstd * trace.std) / 2
-        let gMu = try mu.backward(input: model[5], outputGradient: dz)
-        let gLogvar = try logvar.backward(input: model[5], outputGradient: dlogvar)
-        let d5 = gMu.input! + gLogvar.input!
+        let gMu = try mu.backward(dz, x: model[5])
+        let gLogvar = try logvar.backward(dlogvar, x: model[5])
+        let d5 = gMu.dx + gLogvar.dx
         let d3 = try dropout.backward(ActivationBackward.relu(d5, output: model[5]), mask: masks.1)
-        let g3 = try linear3.backward(input: model[2], outputGradient: d3)
-        let d0 = try dropout.backward(ActivationBackward.relu(g3.input!, output: model[2]), mask: masks.0)
-        let g0 = try linear0.backward(
-            input: img.reshaped([img.shape[0], -1]), outputGradient: d0, inputGradient: false)
+        let g3 = try linear3.backward(d3, x: model[2])
+        let d0 = try dropout.backward(ActivationBackward.relu(g3.dx, output: model[2]), mask: masks.0)
+        let g0 = try linear0.backward(d0, x: img.reshaped([img.shape[0], -1]))
         return [
-            prefix + "model.0.weight": g0.weight, prefix + "model.0.bias": g0.bias!,
-            prefix + "model.3.weight": g3.weight, prefix + "model.3.bias": g3.bias!,
-            prefix + "mu.weight": gMu.weight, prefix + "mu.bias": gMu.bias!,
-            prefix + "logvar.weight": gLogvar.weight, prefix + "logvar.bias": gLogvar.bias!,
+            prefix + "model.0.weight": g0.dWeight, prefix + "model.0.bias": g0.dBias!,
+            prefix + "model.3.weight": g3.dWeight, prefix + "model.3.bias": g3.dBias!,
+            prefix + "mu.weight": gMu.dWeight, prefix + "mu.bias": gMu.dBias!,
+            prefix + "logvar.weight": gLogvar.dWeight, prefix + "logvar.bias": gLogvar.dBias!,
         ]
     }
 }

@@ -1,11 +1,11 @@
 public import Tensors
 
 extension BatchNorm1d {
-    /// The gradients of one train-mode `BatchNorm1d` call: `input (N, C)`, `weight (C)`, `bias (C)`.
+    /// The gradients of one train-mode `BatchNorm1d` call: `dx (N, C)`, `dWeight (C)`, `dBias (C)`.
     public struct Gradients: Sendable {
-        public var input: Tensor<S>
-        public var weight: Tensor<S>
-        public var bias: Tensor<S>
+        public var dx: Tensor<S>
+        public var dWeight: Tensor<S>
+        public var dBias: Tensor<S>
     }
 
     /// Backward of a train-mode call (batch statistics), as PyTorch's CPU `batch_norm_backward` computes it:
@@ -51,7 +51,7 @@ extension BatchNorm1d {
             dbias[j] = S(gradientSum)
         }
         return Gradients(
-            input: Tensor(shape: x.shape, scalars: dx), weight: Tensor(shape: [c], scalars: dweight),
-            bias: Tensor(shape: [c], scalars: dbias))
+            dx: Tensor(shape: x.shape, scalars: dx), dWeight: Tensor(shape: [c], scalars: dweight),
+            dBias: Tensor(shape: [c], scalars: dbias))
     }
 }

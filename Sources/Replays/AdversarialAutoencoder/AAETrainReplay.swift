@@ -17,7 +17,7 @@ public import Tensors
 /// Config: every key of `aae.train_step` (`train` must be true and `bn_mode` `"train"`), plus `steps`, `adam_lr`,
 /// `adam_beta1`, `adam_beta2`, `adam_eps`, and `unrecorded` (state_dict keys whose gradients and updated values are
 /// computed but not recorded: the notebook-size weight matrices, for the fixture budget).
-/// Inputs, for each step `k` in 1...steps: `img<k> (N, C, H, W)`, `noise<k>`, `z_prior<k> (N, latent)`, and the masks
+/// Inputs, for each step `k` in 0..<steps: `img<k> (N, C, H, W)`, `noise<k>`, `z_prior<k> (N, latent)`, and the masks
 /// `dropout.step<k>.encoder.model.{1,4}`, `dropout.step<k>.decoder.model.{1,5}`,
 /// `dropout.step<k>.{d_encoded,d_prior,d_detached}.model.{1,4}`. Params: the initial `encoder.*`, `decoder.*`,
 /// `discriminator.*` (BatchNorm buffers included).
@@ -66,7 +66,7 @@ public enum AAETrainReplay: Replay {
             for (key, value) in values where !unrecorded.contains(key) { trace.record("\(prefix).\(key)", value) }
         }
 
-        for k in 1...steps {
+        for k in 0..<steps {
             let img = try input.tensor("img\(k)")
             let n = img.shape.first ?? 0
             let valid = Tensor<S>(shape: [n, 1], repeating: 1)
