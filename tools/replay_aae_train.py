@@ -20,8 +20,8 @@ aae.py draws them (`Tensor(np.random.normal(...))`, float64 rounded to float32).
 in the notebook: BatchNorm1d normalizes with batch statistics and updates its running statistics in every forward.
 
 The case layout is documented in docs/replays/adversarial_autoencoder.md (`aae.train`). The notebook-size model has
-1.73 M parameters (6.9 MB in float32): its initial parameters are PyTorch's default init rounded to multiples of
-2^-8 (exact in float32, stored gzip-compressed: 1.4 MB), and the gradients and updated values of its nine weight
+1.73 M parameters (6.9 MB in float32): its initial parameters are PyTorch's default init U(-b, b) coarsened to the
+centres of 8 equal bins (exact in float32, stored gzip-compressed), and the gradients and updated values of its nine weight
 matrices (config `unrecorded`) are computed by both sides but not stored: they reach the recorded outputs through
 the next steps' encodings, decoded images and losses. The small cases record every tensor in full.
 """
@@ -74,8 +74,14 @@ def build_model(c, seed, quantize):
         for _ in range(3):
             model.decoder.model(torch.randn(16, c["latent_dim"]) * 1.5)
         if quantize:
-            for p in model.parameters():
-                p.copy_(torch.round(p * 256) / 256)
+            # PyTorch's default init U(-b, b) coarsened to the centres of 8 equal bins, then rounded to 2^-10 (exact in
+            # float32): 3 bits of entropy per weight, so gzip stores the 1.73 M notebook-size parameters in < 1 MB.
+            for name, p in model.named_parameters():
+                if name.startswith("decoder.model.4."):
+                    continue                         # BatchNorm's affine parameters: kept as drawn
+                b = p.abs().max()
+                centres = (torch.floor((p + b) / (2 * b) * 8).clamp(0, 7) + 0.5) / 8 * 2 * b - b
+                p.copy_(torch.round(centres * 1024) / 1024)
     for seq in (model.encoder.model, model.decoder.model, model.discriminator.model):
         for i, m in enumerate(seq):
             if isinstance(m, nn.Dropout):
@@ -197,19 +203,7 @@ def add_train_case(f, name, c, seed, n, steps, dtype, description, quantize=Fals
         for where, mask in d["masks"].items():
             inputs[f"dropout.step{k}.{where}"] = mask
     case.inputs(**inputs)
-    state = model.state_dict()
-    if quantize:
-        # 1.73 M parameters on a 2^-8 grid: gzip with byte shuffling stores them in a fraction of 6.9 MB.
-        group = case.group["params"]
-        for key, value in state.items():
-            array = value.detach().numpy()
-            if array.ndim == 0:
-                group.create_dataset(key, data=array, track_times=False)
-            else:
-                group.create_dataset(key, data=array, track_times=False, compression="gzip", compression_opts=9,
-                                     shuffle=True, chunks=array.shape)
-    else:
-        case.params(state)
+    case.params(model.state_dict())      # gzip-compressed over 8 KB (the quantized notebook-size weights)
     out = train(model, c, drawn, tdtype, set(unrecorded))
     case.outputs(**out)
     if dtype == "float32":
@@ -256,6 +250,8 @@ def loosen_dead_gradients(case, c, steps, out, shadow, w3_norm):
 # Every weight matrix of the notebook-size model (1.73 M of its parameters): their gradients and updated values are
 # computed by both sides but not stored; the small cases record them in full. Biases, BatchNorm1d and the last
 # discriminator layer are recorded.
+SMALL_TRAIN = dict(SMALL, img_shape=[1, 6, 6], encoder_hidden=[16, 12], decoder_hidden=[12, 16],
+                   discriminator_hidden=[10, 8])
 NOTEBOOK_UNRECORDED = ["encoder.model.0.weight", "encoder.model.3.weight", "encoder.mu.weight", "encoder.logvar.weight",
                        "decoder.model.0.weight", "decoder.model.3.weight", "decoder.model.7.weight",
                        "discriminator.model.0.weight", "discriminator.model.3.weight"]
@@ -265,7 +261,8 @@ def main() -> None:
     torch.set_num_threads(1)
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "aae_train.h5")
     with FixtureWriter(path, notebook="boostcamp/aae.ipynb (PyTorch-GAN aae.py variant), training loop",
-                       generator="tools/replay_aae_train.py", seed=BASE_SEED) as f:
+                       generator="tools/replay_aae_train.py", seed=BASE_SEED,
+                       compress_over=8192) as f:
         s = BASE_SEED * 100
         add_train_case(f, "notebook_train", NOTEBOOK, s + 1, 4, 3, "float32",
                        "three iterations of aae.py's loop at the notebook's sizes (1x32x32, latent 10, hidden "
@@ -273,12 +270,13 @@ def main() -> None:
                        "(lr 2e-4, betas (0.5, 0.999)), dropout masks and noise recorded, BatchNorm1d in train mode; "
                        "the weight matrices' gradients and values are not stored (fixture budget), biases and BatchNorm are",
                        quantize=True, unrecorded=NOTEBOOK_UNRECORDED)
-        add_train_case(f, "small_train", SMALL, s + 2, 16, 3, "float32",
-                       "three iterations at small sizes (8x8 images, latent 3, hidden 32/24, 24/32, 16/12, p 0.5, "
-                       "BatchNorm momentum 0.3, eps 1e-3), every gradient and parameter recorded")
-        small64 = dict(SMALL, img_shape=[2, 4, 4], bn_momentum=0.1)
+        add_train_case(f, "small_train", SMALL_TRAIN, s + 2, 16, 3, "float32",
+                       "three iterations at small sizes (6x6 images, latent 3, hidden 16/12, 12/16, 10/8, p 0.5, "
+                       "BatchNorm momentum 0.3, eps 1e-3), batch 16, every gradient and parameter recorded")
+        small64 = dict(SMALL_TRAIN, img_shape=[2, 3, 3], bn_momentum=0.1)
         add_train_case(f, "small_train_float64", small64, s + 3, 8, 3, "float64",
-                       "three iterations in float64 with 2-channel 4x4 images, every gradient and parameter recorded")
+                       "three iterations in float64 with 2-channel 3x3 images (hidden 16/12, 12/16, 10/8, BatchNorm momentum "
+                       "0.1), every gradient and parameter recorded")
 
 
 if __name__ == "__main__":
