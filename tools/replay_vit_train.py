@@ -30,6 +30,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixture_writer import FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from replay_aae_train import adam_noise_drift  # noqa: E402
 from replay_vit import DEMO, check_rearrange, vision_transformer  # noqa: E402
 
 BASE_SEED = 11
@@ -124,9 +125,32 @@ def add_case(f, name, c, residual, pooling, seed, n, steps, dtype, description):
             inputs[f"dropout.step{k}.{where}"] = mask
     case.inputs(**inputs)
     case.params(model.state_dict())
-    case.outputs(**train(model, drawn, tdtype))
+    out = train(model, drawn, tdtype)
+    case.outputs(**out)
     if dtype == "float32":
-        case.shadow(**train(model.to(torch.float64), drawn, torch.float64))
+        shadow = train(model.to(torch.float64), drawn, torch.float64)
+        case.shadow(**shadow)
+        loosen_key_bias(case, c, steps, out, shadow)
+
+
+def loosen_key_bias(case, c, steps, out, shadow):
+    """Tolerances for `mha.key.bias` after each Adam step, with the bound that justifies them.
+
+    The key bias adds q . b_key to every score of a query's row, and softmax ignores a constant added to a row: the
+    loss does not depend on it, its exact gradient is 0 and both sides compute rounding noise (|g| ~ 1e-9 in float32;
+    the gradients themselves pass at default tolerances). Adam divides by sqrt(v) + eps and turns that noise into
+    steps of about lr whose signs no implementation can reproduce; `adam_noise_drift` bounds the gap after step k."""
+    drift = adam_noise_drift(ADAM["lr"], ADAM["betas"], steps)
+    for k in range(steps):
+        for i in range(c["n_enc_layers"]):
+            name = f"param{k}.em.{i}.mha.key.bias"
+            gap = (out[name].double() - shadow[name]).abs().max().item()
+            case.tolerance(name, rtol=1.3e-6, atol=drift[k], reason=(
+                f"softmax is invariant to the key bias (it adds q . b to a whole row of scores), so its exact gradient "
+                f"is 0 and float32 computes rounding noise; Adam (lr {ADAM['lr']:g}, betas {ADAM['betas']}) turns "
+                f"noise into steps of about lr: bound D_{k} = {drift[k]:.3g} (2 lr times the sum of Adam's per-step "
+                f"bounds, tools/replay_aae_train.py adam_noise_drift); measured: PyTorch float32 vs its float64 "
+                f"shadow {gap:.3g}"))
 
 
 def main() -> None:
