@@ -125,7 +125,7 @@ class FixtureCase:
         dropout masks and random draws. Names are those of `outputs/`."""
         if self.dtype != "float32":
             raise ValueError("only a float32 case has a float64 shadow")
-        group = self.group["shadow"] if "shadow" in self.group else self.group.create_group("shadow", track_order=True)
+        group = (self.group["shadow"] if "shadow" in self.group else self.group.create_group("shadow", track_order=True))
         for name, value in tensors.items():
             if name not in self.group["outputs"]:
                 raise KeyError(f"shadow/{name}: no output of that name")
@@ -139,7 +139,7 @@ class FixtureCase:
         Swift replay computes. `of` is `outputs/<tensor>` (values, float64, within `atol` = half the last printed
         digit) or `outputs/<tensor>.shape` (an int64 vector equal to the tensor's shape); `cell` says where the
         notebook prints it."""
-        group = self.group["printed"] if "printed" in self.group else self.group.create_group("printed", track_order=True)
+        group = (self.group["printed"] if "printed" in self.group else self.group.create_group("printed", track_order=True))
         target = of.removeprefix("outputs/").removesuffix(".shape")
         if not of.startswith("outputs/") or target not in self.group["outputs"]:
             raise KeyError(f"printed/{name}: 'of' must name a recorded output, got {of!r}")

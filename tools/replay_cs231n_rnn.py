@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from fixture_writer import FixtureWriter, seed_everything
+from fixture_writer import FixtureCase, FixtureWriter, seed_everything
+from printed_values import printed_value
 
 SEED = 231
 
@@ -330,6 +331,7 @@ def main() -> None:
         write_lstm_cases(f)
         write_embedding_affine_loss_cases(f)
         write_captioning_cases(f)
+        write_printed_values(f)
 
 
 def write_rnn_cases(f: FixtureWriter) -> None:
@@ -691,6 +693,69 @@ def write_captioning_cases(f: FixtureWriter) -> None:
         case.inputs(features=features, captions=captions)
         case.params(params)
         case.outputs(**out)
+
+
+def write_printed_values(f: FixtureWriter) -> None:
+    """The notebooks' own numbers (docs/FIXTURES.md "Printed values"), each checked against the case's recorded
+    output before it is written. Transcribed from the 2022 assignment 3 notebooks as run (e.g. the copy in
+    github.com/AnirudhM1/CS231n-2022-Solutions, assignment3/RNN_Captioning.ipynb and LSTM_Captioning.ipynb).
+    NumPy prints the `expected_*` arrays with 8 decimals (trailing zeros dropped), the losses with 11; the
+    `check_loss` cell prints Python reprs (every digit of the double)."""
+    rnn, lstm = "RNN_Captioning.ipynb", "LSTM_Captioning.ipynb"
+    values = [
+        ("rnn_step_forward", "expected_next_h", "outputs/next_h", 8, f"{rnn}, 'Vanilla RNN: step forward' cell", [
+            [-0.58172089, -0.50182032, -0.41232771, -0.31410098],
+            [0.66854692, 0.79562378, 0.87755553, 0.92795967],
+            [0.97934501, 0.99144213, 0.99646691, 0.99854353]]),
+        ("rnn_forward", "expected_h", "outputs/h", 8, f"{rnn}, 'Vanilla RNN: forward' cell", [
+            [[-0.42070749, -0.27279261, -0.11074945, 0.05740409, 0.22236251],
+             [-0.39525808, -0.22554661, -0.0409454, 0.14649412, 0.32397316],
+             [-0.42305111, -0.24223728, -0.04287027, 0.15997045, 0.35014525]],
+            [[-0.55857474, -0.39065825, -0.19198182, 0.02378408, 0.23735671],
+             [-0.27150199, -0.07088804, 0.13562939, 0.33099728, 0.50158768],
+             [-0.51014825, -0.30524429, -0.06755202, 0.17806392, 0.40333043]]]),
+        ("word_embedding_forward", "expected_out", "outputs/out", 8, f"{rnn}, 'Word embedding: forward' cell", [
+            [[0., 0.07142857, 0.14285714], [0.64285714, 0.71428571, 0.78571429],
+             [0.21428571, 0.28571429, 0.35714286], [0.42857143, 0.5, 0.57142857]],
+            [[0.42857143, 0.5, 0.57142857], [0.21428571, 0.28571429, 0.35714286],
+             [0., 0.07142857, 0.14285714], [0.64285714, 0.71428571, 0.78571429]]]),
+        ("temporal_softmax_loss_100x1", "check_loss_100_1_10", "outputs/loss", 16,
+         f"{rnn}, 'Temporal Softmax loss' cell: printed by check_loss(100, 1, 10, 1.0)", 2.3027781774290146),
+        ("temporal_softmax_loss_100x10", "check_loss_100_10_10", "outputs/loss", 15,
+         f"{rnn}, 'Temporal Softmax loss' cell: printed by check_loss(100, 10, 10, 1.0)", 23.025985953127226),
+        ("captioning_rnn_loss", "expected_loss", "outputs/loss", 11,
+         f"{rnn}, 'RNN for image captioning' cell", 9.83235591003),
+        ("lstm_step_forward", "expected_next_h", "outputs/next_h", 8, f"{lstm}, 'LSTM: step forward' cell", [
+            [0.24635157, 0.28610883, 0.32240467, 0.35525807, 0.38474904],
+            [0.49223563, 0.55611431, 0.61507696, 0.66844003, 0.7159181],
+            [0.56735664, 0.66310127, 0.74419266, 0.80889665, 0.858299]]),
+        ("lstm_step_forward", "expected_next_c", "outputs/next_c", 8, f"{lstm}, 'LSTM: step forward' cell", [
+            [0.32986176, 0.39145139, 0.451556, 0.51014116, 0.56717407],
+            [0.66382255, 0.76674007, 0.87195994, 0.97902709, 1.08751345],
+            [0.74192008, 0.90592151, 1.07717006, 1.25120233, 1.42395676]]),
+        ("lstm_forward", "expected_h", "outputs/h", 8, f"{lstm}, 'LSTM: forward' cell", [
+            [[0.01764008, 0.01823233, 0.01882671, 0.0194232],
+             [0.11287491, 0.12146228, 0.13018446, 0.13902939],
+             [0.31358768, 0.33338627, 0.35304453, 0.37250975]],
+            [[0.45767879, 0.4761092, 0.4936887, 0.51041945],
+             [0.6704845, 0.69350089, 0.71486014, 0.7346449],
+             [0.81733511, 0.83677871, 0.85403753, 0.86935314]]]),
+        ("captioning_lstm_loss", "expected_loss", "outputs/loss", 11,
+         f"{lstm}, 'LSTM captioning model' cell", 9.82445935443),
+    ]
+    # check_loss prints the double's full repr: half its last digit is below one ulp, so a replay that sums the
+    # N*T masked token losses in another order than NumPy's pairwise sum cannot meet it. Measured: the Swift replay
+    # is 2.13e-14 (6 ulps) from 23.025985953127226 and exact on 2.3027781774290146.
+    repr_slack = 1e-13
+    repr_reason = ("half the last digit of a full-precision repr (below one ulp) plus 1e-13 for the summation "
+                   "order of the N*T token losses (NumPy pairwise, the Swift replay in order); measured 2.13e-14 on "
+                   "check_loss(100, 10, 10, 1.0), 0 on check_loss(100, 1, 10, 1.0)")
+    for case_name, name, of, decimals, cell, value in values:
+        group = f.file[case_name]
+        full_repr = decimals >= 15
+        printed_value(FixtureCase(group, group.attrs["dtype"], f.shared), name, value, of=of, cell=cell,
+                      decimals=decimals, slack=repr_slack if full_repr else 0.0,
+                      reason=repr_reason if full_repr else None)
 
 
 def captioning_config(cell, D, W, H, V, null):

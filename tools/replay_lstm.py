@@ -20,7 +20,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from fixture_writer import FixtureWriter, seed_everything
+from fixture_writer import FixtureCase, FixtureWriter, seed_everything
+from printed_values import printed_shape, printed_value
 
 BASE_SEED = 0
 
@@ -182,6 +183,26 @@ def main() -> None:
         case.inputs(x=x, targets=targets)
         case.params(wide.state_dict())
         case.outputs(**trace, loss=nn.CrossEntropyLoss()(trace["logits"], targets))
+        write_printed_values(f, R)
+
+
+def write_printed_values(f: FixtureWriter, R: RecurrentNeuralNetworkClass) -> None:
+    """What the notebook prints about its model (docs/FIXTURES.md "Printed values"), from NOTEBOOKS.md section 1
+    (the notebook itself is not in the repository): the shape-demo cell's `.shape`s and the
+    `torchinfo.summary(R, (2, 20, 28))` cell's "Total params: 821,770", which the `lstm.classifier` replay outputs
+    as the rank-0 `parameter_count`. Each is checked against the recorded case before it is written."""
+    cell = "lstm.ipynb, shape-demo cell (NOTEBOOKS.md section 1)"
+    rnn = FixtureCase(f.file["shape_demo_rnn"], "float32", f.shared)
+    for name, shape in (("rnn_out", [2, 20, 256]), ("hn", [2, 2, 256]), ("cn", [2, 2, 256])):
+        printed_shape(rnn, f"{name}.shape", shape, of=f"outputs/{name}.shape", cell=f"{cell}: R.rnn(x) on rand(2,20,28)")
+    forward = FixtureCase(f.file["shape_demo_forward"], "float32", f.shared)
+    printed_shape(forward, "logits.shape", [3, 10], of="outputs/logits.shape",
+                  cell=f"{cell}: R.forward(x) on rand(3,10,28)")
+    count = sum(p.numel() for p in R.parameters())
+    forward.outputs(parameter_count=np.float32(count))
+    printed_value(forward, "total_params", 821_770, of="outputs/parameter_count", decimals=0,
+                  cell="lstm.ipynb, torchinfo.summary(R, (2, 20, 28)) cell: 'Total params: 821,770' (NOTEBOOKS.md "
+                       "section 1)")
 
 
 if __name__ == "__main__":

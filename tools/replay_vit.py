@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_writer import FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from fixture_writer import FixtureCase, FixtureWriter, RecordedDropout, seed_everything  # noqa: E402
+from printed_values import printed_shape  # noqa: E402
 
 BASE_SEED = 3
 
@@ -275,7 +276,7 @@ def main() -> None:
             case = writer.case(name, replay="vit.model", dtype=dtype, seed=seed, config=config,
                                description=description)
             inputs = {"x": x}
-            if train:
+            if train and base["dropout_ratio"] > 0:  # dropout on: masks recorded (docs/FIXTURES.md "Dropout")
                 for i, block in enumerate(model.em):
                     assert len(block.mha.att_drop.masks) == 1 and len(block.mlp.dropout.masks) == 1
                     inputs[f"dropout.block{i}.attention"] = block.mha.att_drop.mask
@@ -288,6 +289,19 @@ def main() -> None:
             gelu_gap = (torch.nn.functional.gelu(pre) - torch.nn.functional.gelu(pre, approximate="tanh")).abs().max()
             band = ((pre.abs() > 1) & (pre.abs() < 3)).sum().item()
             print(f"{name}: linear_1 outputs with 1<|x|<3: {band}/{pre.numel()}, max |erf-tanh GELU| {gelu_gap:.2e}")
+        write_printed_values(writer)
+
+
+def write_printed_values(writer: FixtureWriter) -> None:
+    """The demo's printed shapes (docs/FIXTURES.md "Printed values"), from NOTEBOOKS.md section 3 (the original
+    notebook was not found): vision_transformer(1, 28, 4, 16, 3 layers, 2 heads, forward 4, 0.2, 10 classes) on
+    one 1x28x28 image gives y [1, 10] and attention maps [1, 2, 50, 50] (49 patches + the class token)."""
+    cell = "vision_transformer demo (NOTEBOOKS.md section 3)"
+    case = FixtureCase(writer.file["demo_b1"], "float32", writer.shared)
+    printed_shape(case, "y.shape", [1, 10], of="outputs/logits.shape", cell=f"{cell}: y")
+    for i in range(DEMO["n_enc_layers"]):
+        printed_shape(case, f"attention{i}.shape", [1, 2, 50, 50], of=f"outputs/block{i}.attention.shape",
+                      cell=f"{cell}: attentions[{i}]")
 
 
 if __name__ == "__main__":

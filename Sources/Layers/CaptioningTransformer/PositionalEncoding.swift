@@ -26,20 +26,29 @@ public struct PositionalEncoding<S: TensorScalar>: Sendable {
         dropout = Dropout(p: p)
     }
 
-    /// The first `length` rows of the table, from the formula, computed in `S` in PyTorch's order:
-    /// `(1, length, embedDim)`.
-    public static func table(embedDim: Int, length: Int) -> Tensor<S> {
+    /// The first `length` rows of the table, from the formula, computed in PyTorch's order in `Built` (the dtype
+    /// the assignment's `torch.zeros(1, max_len, embed_dim)` had: float32, torch's default, even when the model
+    /// runs in float64), then converted to `S`: `(1, length, embedDim)`.
+    ///
+    /// In `Built`: the exponent `-(2j) / D` is one division, `col_j` is `pow` (glibc's `powf` for `Float`, the
+    /// scalar loop torch runs for fewer than 16 frequencies), the angle `i * col_j` one product, then `sin`/`cos`.
+    public static func table<Built: TensorScalar>(embedDim: Int, length: Int, builtIn: Built.Type) -> Tensor<S> {
         var table = Tensor<S>.zeros([1, length, embedDim])
         for j in stride(from: 0, to: embedDim, by: 2) {
-            let exponent = -(S(j) / S(embedDim))
-            let col = S.pow(10000, exponent)
+            let exponent = -(Built(j) / Built(embedDim))
+            let col = Built.pow(10000, exponent)
             for i in 0..<length {
-                let angle = S(i) * col
-                table[0, i, j] = S.sin(angle)
-                if j + 1 < embedDim { table[0, i, j + 1] = S.cos(angle) }
+                let angle = Built(i) * col
+                table[0, i, j] = S(Built.sin(angle))
+                if j + 1 < embedDim { table[0, i, j + 1] = S(Built.cos(angle)) }
             }
         }
         return table
+    }
+
+    /// The table built in `S` itself (a `pe` made with `torch.set_default_dtype(S)`).
+    public static func table(embedDim: Int, length: Int) -> Tensor<S> {
+        table(embedDim: embedDim, length: length, builtIn: S.self)
     }
 
     /// `x + pe[:, :S]` and the result after dropout (`mask` nil in eval mode).

@@ -62,12 +62,14 @@ struct AAECaseConfiguration {
             parameters: &parameters)
     }
 
-    /// The masks `dropout.<call>.model.<i>` for the two dropout layers at `indices` when `train`, else `nil`s.
+    /// The masks `dropout.<call>.model.<i>` for the two dropout layers at `indices` when `train` with `p > 0`,
+    /// else `nil`s (and then none may be recorded).
     func masks<S: TensorScalar>(
         _ input: ReplayInput<S>, call: String, _ indices: (Int, Int)
     ) throws -> (Tensor<Bool>?, Tensor<Bool>?) {
-        guard try train() else { return (nil, nil) }
-        return (try input.mask("dropout.\(call).model.\(indices.0)"), try input.mask("dropout.\(call).model.\(indices.1)"))
+        let on = try train() && config.double("p") > 0
+        return (try input.dropoutMask("dropout.\(call).model.\(indices.0)", on: on),
+                try input.dropoutMask("dropout.\(call).model.\(indices.1)", on: on))
     }
 }
 

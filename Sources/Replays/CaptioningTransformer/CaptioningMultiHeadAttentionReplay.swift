@@ -21,7 +21,7 @@ public enum CaptioningMultiHeadAttentionReplay: Replay {
         let out = try attention(
             query: try input.tensor("query"), key: try input.tensor("key"), value: try input.tensor("value"),
             attnMask: input.has("attn_mask") ? try input.mask("attn_mask") : nil,
-            dropoutMask: try input.captioningDropoutMask("attention", train: try config.bool("train")))
+            dropoutMask: try input.captioningDropoutMask("attention", train: try config.bool("train") && config.double("p") > 0))
         var trace = ReplayTrace<S>()
         trace.recordCaptioningAttention(out)
         return trace

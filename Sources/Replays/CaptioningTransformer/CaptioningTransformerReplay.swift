@@ -25,7 +25,7 @@ public enum CaptioningTransformerReplay: Replay {
             maxLength: try config.int("max_length"), dimFeedforward: try config.int("dim_feedforward"),
             p: try config.double("p"), parameters: &parameters)
         try parameters.finish()
-        let train = try config.bool("train")
+        let train = try config.bool("train") && config.double("p") > 0  // dropout on: masks recorded
         var layerMasks: [TransformerDecoderLayer<S>.DropoutMasks] = []
         for i in 0..<numLayers {
             layerMasks.append(try input.captioningDecoderMasks(prefix: "transformer.layers.\(i).", train: train))

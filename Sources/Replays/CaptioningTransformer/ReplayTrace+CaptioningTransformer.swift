@@ -45,9 +45,9 @@ extension ReplayTrace {
 }
 
 extension ReplayInput {
-    /// The recorded mask `dropout.<where>` in train mode, nil in eval mode (config `"train": false`).
+    /// The recorded mask `dropout.<where>` when dropout is on (`train` with `p > 0`), else nil (`dropoutMask`).
     func captioningDropoutMask(_ name: String, train: Bool) throws(ReplayError) -> Tensor<Bool>? {
-        train ? try mask("dropout." + name) : nil
+        try dropoutMask("dropout." + name, on: train)
     }
 
     /// The six masks of one decoder layer, named `dropout.<prefix>self_attn.attention`, `...dropout1`,

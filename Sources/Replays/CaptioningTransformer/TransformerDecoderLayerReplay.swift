@@ -24,7 +24,7 @@ public enum TransformerDecoderLayerReplay: Replay {
         let out = try layer(
             try input.tensor("tgt"), memory: try input.tensor("memory"),
             tgtMask: input.has("tgt_mask") ? try input.mask("tgt_mask") : nil,
-            masks: try input.captioningDecoderMasks(prefix: "", train: try config.bool("train")))
+            masks: try input.captioningDecoderMasks(prefix: "", train: try config.bool("train") && config.double("p") > 0))
         var trace = ReplayTrace<S>()
         trace.recordCaptioningDecoderLayer(out, full: true)
         return trace

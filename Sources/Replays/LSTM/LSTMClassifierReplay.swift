@@ -5,7 +5,8 @@ public import Tensors
 /// case has `targets`.
 ///
 /// Config: `xdim`, `hdim`, `ydim`, `n_layer`. Inputs: `x (N, L, xdim)`, optional `targets (N)` int64.
-/// Params: `rnn.*`, `lin.*`. Outputs: `rnn_out`, `hn`, `cn`, `last_step (N, 1, hdim)`, `logits (N, ydim)`, `loss ()`.
+/// Params: `rnn.*`, `lin.*`. Outputs: `rnn_out`, `hn`, `cn`, `last_step (N, 1, hdim)`, `logits (N, ydim)`, `loss ()`,
+/// `parameter_count ()` (the torchinfo summary's "Total params", as a scalar of the case's dtype).
 public enum LSTMClassifierReplay: SummarizingReplay {
     public static let name = "lstm.classifier"
 
@@ -29,7 +30,8 @@ public enum LSTMClassifierReplay: SummarizingReplay {
 
     public static func run<S: TensorScalar>(_ input: ReplayInput<S>) throws -> ReplayTrace<S> {
         let model = try model(input)
-        let out = try model(try input.tensor("x"))
+        let x = try input.tensor("x")
+        let out = try model(x)
         var trace = ReplayTrace<S>()
         trace.record("rnn_out", out.rnnOut)
         trace.record("hn", out.hn)
@@ -39,6 +41,8 @@ public enum LSTMClassifierReplay: SummarizingReplay {
         if input.has("targets") {
             trace.record("loss", try CrossEntropyLoss()(out.logits, try input.indices("targets")))
         }
+        let parameters = try model.summary(batch: x.shape[0], length: x.shape[1]).totalParameters
+        trace.record("parameter_count", Tensor(scalar: S(parameters)))
         return trace
     }
 }

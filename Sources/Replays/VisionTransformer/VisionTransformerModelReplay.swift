@@ -33,13 +33,12 @@ public enum VisionTransformerModelReplay: Replay {
             parameters: &parameters)
         try parameters.finish()
 
-        var masks: [VisionTransformer<S>.DropoutMasks]? = nil
-        if try config.bool("train") {
-            masks = try model.blocks.indices.map { i throws(ReplayError) in
-                .init(
-                    attention: try input.mask("dropout.block\(i).attention"),
-                    mlp: try input.mask("dropout.block\(i).mlp"))
-            }
+        let dropoutOn = try config.bool("train") && config.double("dropout_ratio") > 0
+        var masks: [VisionTransformer<S>.DropoutMasks]? = dropoutOn ? [] : nil
+        for i in model.blocks.indices {
+            let attention = try input.dropoutMask("dropout.block\(i).attention", on: dropoutOn)
+            let mlp = try input.dropoutMask("dropout.block\(i).mlp", on: dropoutOn)
+            if let attention, let mlp { masks?.append(.init(attention: attention, mlp: mlp)) }
         }
         let out = try model(try input.tensor("x"), masks: masks)
 
