@@ -192,7 +192,8 @@ def add_train_case(f, name, c, seed, n, steps, dtype, description, quantize=Fals
     model = model.to(tdtype)
     drawn = draw_steps(c, n, steps)
     unrecorded = sorted(unrecorded)
-    cfg = {**c, **LOSS_WEIGHTS, "train": True, "bn_mode": "train", "steps": steps, "adam_lr": ADAM["lr"], "adam_beta1": ADAM["betas"][0], "adam_beta2": ADAM["betas"][1], "adam_eps": ADAM["eps"],
+    cfg = {**c, **LOSS_WEIGHTS, "train": True, "bn_mode": "train", "steps": steps, "adam_lr": ADAM["lr"],
+           "adam_beta1": ADAM["betas"][0], "adam_beta2": ADAM["betas"][1], "adam_eps": ADAM["eps"],
            "unrecorded": unrecorded}
     case = f.case(name, replay="aae.train", dtype=dtype, seed=seed, config=cfg, description=description)
     inputs = {}

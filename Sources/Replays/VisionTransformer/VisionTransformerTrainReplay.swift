@@ -13,9 +13,9 @@ public import Tensors
 ///
 /// Config: every key of `vit.model` (`train` must be true), plus `steps`, `adam_lr`, `adam_beta1`, `adam_beta2`,
 /// `adam_eps`. Inputs, for each step `k` in 0..<steps: `x<k> (N, C, H, W)`, `targets<k> (N)` (int64), and for every
-/// block `i` the masks `dropout.step<k>.block{i}.attention (N, heads, T+1, T+1)`, `dropout.step<k>.block{i}.mlp
-/// (N, T+1, forward_dim*emb_dim)`. Params: the initial `state_dict` (`ie.*`, `em.{i}.*`, `normalization.*`,
-/// `classification_head.*`).
+/// block `i` the masks `dropout.step<k>.block{i}.attention (N, heads, T+1, T+1)` and
+/// `dropout.step<k>.block{i}.mlp (N, T+1, forward_dim*emb_dim)` (exactly when `dropout_ratio > 0`).
+/// Params: the initial `state_dict` (`ie.*`, `em.{i}.*`, `normalization.*`, `classification_head.*`).
 /// Outputs, for each step `k`: `logits<k> (N, n_classes)`, `loss<k> ()`, `grad<k>.<key>` for every parameter in
 /// `state_dict` order, `grad<k>.x` (the image's gradient), `param<k>.<key>` after `optimizer.step()`.
 public enum VisionTransformerTrainReplay: Replay {
@@ -52,16 +52,19 @@ public enum VisionTransformerTrainReplay: Replay {
         var optimizer = Adam<S>(
             learningRate: try config.double("adam_lr"),
             betas: (try config.double("adam_beta1"), try config.double("adam_beta2")), eps: try config.double("adam_eps"))
+        let dropoutOn = try config.double("dropout_ratio") > 0
         var store = input.parameters
         var transformer = try model(&store)
         var trace = ReplayTrace<S>()
         for k in 0..<steps {
             let x = try input.tensor("x\(k)")
             let targets = try input.indices("targets\(k)")
-            let masks = try transformer.blocks.indices.map { i throws(ReplayError) in
-                VisionTransformer<S>.DropoutMasks(
-                    attention: try input.mask("dropout.step\(k).block\(i).attention"),
-                    mlp: try input.mask("dropout.step\(k).block\(i).mlp"))
+            // The one dropout rule (docs/FIXTURES.md): masks exactly when p > 0 (train mode is required above).
+            var masks: [VisionTransformer<S>.DropoutMasks]? = dropoutOn ? [] : nil
+            for i in transformer.blocks.indices {
+                let attention = try input.dropoutMask("dropout.step\(k).block\(i).attention", on: dropoutOn)
+                let mlp = try input.dropoutMask("dropout.step\(k).block\(i).mlp", on: dropoutOn)
+                if let attention, let mlp { masks?.append(.init(attention: attention, mlp: mlp)) }
             }
             let forward = try transformer(x, masks: masks)
             trace.record("logits\(k)", forward.logits)
