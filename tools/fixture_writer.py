@@ -65,11 +65,20 @@ class RecordedDropout(torch.nn.Dropout):
         return x * mask / (1 - self.p)
 
 
+def dataset_options(array: np.ndarray, compress_over: int | None) -> dict:
+    """gzip (level 9, byte shuffle, one chunk) for a dataset of at least `compress_over` bytes, else contiguous.
+    Readers need nothing special (HDF5 decompresses); small datasets stay contiguous, as a chunk index costs ~1 KB."""
+    if compress_over is None or array.ndim == 0 or array.nbytes < compress_over:
+        return {}
+    return dict(compression="gzip", compression_opts=9, shuffle=True, chunks=array.shape)
+
+
 class FixtureCase:
-    def __init__(self, group: h5py.Group, dtype: str, shared: dict):
+    def __init__(self, group: h5py.Group, dtype: str, shared: dict, compress_over: int | None = None):
         self.group = group
         self.dtype = dtype
         self.shared = shared
+        self.compress_over = compress_over
 
     def _write(self, sub: str, tensors: Mapping[str, object], floating_ok: bool = True) -> h5py.Group:
         group = self.group.require_group(sub) if sub != "outputs" else self.group["outputs"]
@@ -85,7 +94,8 @@ class FixtureCase:
                 # The same parameters in several cases are stored once: a hard link to the first copy.
                 group[name] = self.shared[key]
             else:
-                group.create_dataset(name, data=array, track_times=False)
+                group.create_dataset(name, data=array, track_times=False,
+                                     **dataset_options(array, self.compress_over))
                 if sub == "params":
                     self.shared[key] = group[name]
         return group
@@ -122,7 +132,7 @@ class FixtureCase:
             array = as_array(value)
             if array.dtype != np.float64:
                 raise TypeError(f"shadow/{name}: {array.dtype}, a shadow is float64")
-            group.create_dataset(name, data=array, track_times=False)
+            group.create_dataset(name, data=array, track_times=False, **dataset_options(array, self.compress_over))
 
     def printed(self, name: str, value, *, of: str, cell: str, atol: float | None = None) -> None:
         """A value the notebook printed or hard-coded (docs/FIXTURES.md, "Printed values"), compared with what the
@@ -153,12 +163,14 @@ class FixtureCase:
 
 
 class FixtureWriter:
-    def __init__(self, path: str, *, notebook: str, generator: str, seed: int):
+    def __init__(self, path: str, *, notebook: str, generator: str, seed: int, compress_over: int | None = None):
+        """`compress_over`: store datasets of at least that many bytes gzip-compressed (None: never)."""
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         self.path = path
         tmp = path + ".tmp"
         self.file = h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=True)
         self.shared = {}
+        self.compress_over = compress_over
         attrs = self.file.attrs
         attrs["format_version"] = np.int64(FORMAT_VERSION)
         attrs["notebook"] = notebook
@@ -181,7 +193,7 @@ class FixtureWriter:
         group.create_group("inputs", track_order=True)
         group.create_group("params", track_order=True)
         group.create_group("outputs", track_order=True)
-        return FixtureCase(group, dtype, self.shared)
+        return FixtureCase(group, dtype, self.shared, self.compress_over)
 
     def __enter__(self) -> "FixtureWriter":
         return self
