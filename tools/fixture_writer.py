@@ -144,12 +144,22 @@ def upcast(**tensors):
     return {name: one(value) for name, value in tensors.items()}
 
 
+def dataset_options(array: np.ndarray, compress_over: int | None) -> dict:
+    """gzip (level 9, byte shuffle, one chunk) for a dataset of at least `compress_over` bytes, else contiguous.
+    Readers need nothing special (HDF5 decompresses); small datasets stay contiguous, as a chunk index costs ~1 KB."""
+    if compress_over is None or array.ndim == 0 or array.nbytes < compress_over:
+        return {}
+    return dict(compression="gzip", compression_opts=9, shuffle=True, chunks=array.shape)
+
+
 class FixtureCase:
-    def __init__(self, group: h5py.Group, dtype: str, shared: dict, no_shadow: str | None = None):
+    def __init__(self, group: h5py.Group, dtype: str, shared: dict, no_shadow: str | None = None,
+                 compress_over: int | None = None):
         self.group = group
         self.dtype = dtype
         self.shared = shared
         self.no_shadow = no_shadow
+        self.compress_over = compress_over
 
     def check_shadow(self) -> None:
         """A float32 case is complete only with a float64 shadow of every floating output, or with the reason,
@@ -180,7 +190,8 @@ class FixtureCase:
                 # The same parameters in several cases are stored once: a hard link to the first copy.
                 group[name] = self.shared[key]
             else:
-                group.create_dataset(name, data=array, track_times=False)
+                group.create_dataset(name, data=array, track_times=False,
+                                     **dataset_options(array, self.compress_over))
                 if sub == "params":
                     self.shared[key] = group[name]
         return group
@@ -219,7 +230,7 @@ class FixtureCase:
                 raise TypeError(f"shadow/{name}: {array.dtype}, a shadow is float64")
             if array.shape != self.group["outputs"][name].shape:
                 raise ValueError(f"shadow/{name}: shape {array.shape}, the output is {self.group['outputs'][name].shape}")
-            group.create_dataset(name, data=array, track_times=False)
+            group.create_dataset(name, data=array, track_times=False, **dataset_options(array, self.compress_over))
 
     def printed(self, name: str, value, *, of: str, cell: str, atol: float | None = None) -> None:
         """A value the notebook printed or hard-coded (docs/FIXTURES.md, "Printed values"), compared with what the
@@ -250,13 +261,15 @@ class FixtureCase:
 
 
 class FixtureWriter:
-    def __init__(self, path: str, *, notebook: str, generator: str, seed: int):
+    def __init__(self, path: str, *, notebook: str, generator: str, seed: int, compress_over: int | None = None):
+        """`compress_over`: store datasets of at least that many bytes gzip-compressed (None: never)."""
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         self.path = path
         tmp = path + ".tmp"
         self.file = h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=True)
         self.shared = {}
         self.cases: list[FixtureCase] = []
+        self.compress_over = compress_over
         attrs = self.file.attrs
         attrs["format_version"] = np.int64(FORMAT_VERSION)
         attrs["notebook"] = notebook
@@ -289,7 +302,7 @@ class FixtureWriter:
         group.create_group("outputs", track_order=True)
         if no_shadow is not None:
             group.attrs["shadow_omitted"] = no_shadow
-        self.cases.append(FixtureCase(group, dtype, self.shared, no_shadow))
+        self.cases.append(FixtureCase(group, dtype, self.shared, no_shadow, self.compress_over))
         return self.cases[-1]
 
     def __enter__(self) -> "FixtureWriter":

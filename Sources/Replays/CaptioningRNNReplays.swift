@@ -12,6 +12,7 @@ public enum CaptioningRNNReplays {
         CS231nWordEmbeddingReplay.self, CS231nWordEmbeddingBackwardReplay.self,
         CS231nTemporalAffineReplay.self, CS231nTemporalAffineBackwardReplay.self,
         CS231nTemporalSoftmaxLossReplay.self, CaptioningRNNLossReplay.self,
+        CaptioningSolverReplay.self, CaptioningSampleReplay.self,
     ]
 }
 
@@ -375,6 +376,130 @@ public enum CaptioningRNNLossReplay: Replay {
         for key in ["Wx", "Wh", "b", "W_embed", "W_proj", "b_proj"] {
             trace.record("grads.\(key)", out.grads[key]!)
         }
+        return trace
+    }
+}
+
+/// `cs231n.captioning_solver`: iterations of cs231n's `CaptioningSolver.train()` with `update_rule='adam'` (the
+/// assignment's `optim.adam`, `CS231nAdam`) on recorded minibatches:
+///
+///     for t in range(steps):
+///         loss, grads = model.loss(features[t], captions[t])                        # CaptioningRNN.loss
+///         for p, w in model.params.items(): model.params[p], optim_configs[p] = adam(w, grads[p], optim_configs[p])
+///         if (t + 1) % iterations_per_epoch == 0: every optim_configs[p]['learning_rate'] *= lr_decay
+///
+/// The assignment's loss computes no gradient of `features`, so none is recorded.
+public enum CaptioningSolverReplay: Replay {
+    public static let declaration = ReplayDeclaration(
+        name: "cs231n.captioning_solver",
+        summary: "Iterations of `CaptioningSolver.train()` with `update_rule='adam'` (the assignment's `optim.adam`), on recorded minibatches.",
+        config: [.string("cell_type", ["rnn", "lstm"]), .int("input_dim", "D"), .int("wordvec_dim", "W"), .int("hidden_dim", "H"),
+                 .int("vocab_size", "V"), .int("null_index", min: 0), .int("steps"), .int("iterations_per_epoch"),
+                 .number("learning_rate"), .number("lr_decay"), .number("beta1"), .number("beta2"), .number("epsilon")],
+        inputs: ["features (steps, B, D)", "captions (steps, B, T) int64"],
+        parameters: ["W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab"],
+        outputs: ["per iteration k: loss<k> ()",
+                  "grad<k>.<key> in backward order (W_vocab, b_vocab, Wx, Wh, b, W_embed, W_proj, b_proj)",
+                  "param<k>.<key> after the update, in model.params order"])
+    static let gradientOrder = ["W_vocab", "b_vocab", "Wx", "Wh", "b", "W_embed", "W_proj", "b_proj"]
+    static let parameterOrder = ["W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab"]
+
+    public static func run<S: TensorScalar>(_ input: inout ReplayInput<S>) throws -> ReplayTrace<S> {
+        let config = input.config
+        let cellType = CaptioningRNN<S>.CellType(rawValue: try config.string("cell_type"))!   // declared: rnn | lstm
+        let (inputDim, wordvecDim, hiddenDim, vocabSize, nullIndex) = (
+            try config.int("input_dim"), try config.int("wordvec_dim"), try config.int("hidden_dim"),
+            try config.int("vocab_size"), try config.int("null_index"))
+        let steps = try config.int("steps")
+        let iterationsPerEpoch = try config.int("iterations_per_epoch")
+        let lrDecay = try config.double("lr_decay")
+        var adam = CS231nAdam<S>(
+            learningRate: try config.double("learning_rate"), beta1: try config.double("beta1"),
+            beta2: try config.double("beta2"), epsilon: try config.double("epsilon"))
+        let features = try input.tensor("features")
+        let captions = try input.indices("captions")
+        guard features.rank == 3, features.shape[0] == steps,
+            captions.rank == 3, Array(captions.shape.prefix(2)) == Array(features.shape.prefix(2))
+        else {
+            throw ReplayError(
+                "inputs 'features' \(features.shape) and 'captions' \(captions.shape): expected (steps = \(steps), B, D) and (steps, B, T)",
+                kind: "input")
+        }
+        func model(_ store: inout ParameterStore<S>) throws -> CaptioningRNN<S> {
+            try CaptioningRNN<S>(
+                cellType: cellType, inputDim: inputDim, wordvecDim: wordvecDim, hiddenDim: hiddenDim,
+                vocabSize: vocabSize, nullIndex: nullIndex, parameters: &store)
+        }
+        var parameters: [String: Tensor<S>] = [:]
+        for key in parameterOrder {
+            let shape = try parameterShape(key, cellType, inputDim, wordvecDim, hiddenDim, vocabSize)
+            parameters[key] = try input.parameters.take(key, shape: shape)
+        }
+
+        var trace = ReplayTrace<S>()
+        for k in 0..<steps {
+            var current = ParameterStore(parameters)
+            let out = try model(&current).loss(features: features.select(axis: 0, k), captions: captions.select(axis: 0, k))
+            trace.record("loss\(k)", out.loss)
+            for key in gradientOrder { trace.record("grad\(k).\(key)", out.grads[key]!) }
+            for key in parameterOrder {   // `for p, w in self.model.params.items()`
+                parameters[key] = try adam.update(key, parameters[key]!, out.grads[key]!)
+            }
+            for key in parameterOrder { trace.record("param\(k).\(key)", parameters[key]!) }
+            if (k + 1) % iterationsPerEpoch == 0 { adam.decayLearningRate(by: lrDecay) }
+        }
+        return trace
+    }
+
+    /// The shape of `model.params[key]` (row-vector layout; `k = 1` for rnn, 4 for lstm).
+    static func parameterShape(
+        _ key: String, _ cell: CaptioningRNN<some TensorScalar>.CellType, _ d: Int, _ w: Int, _ h: Int, _ v: Int
+    ) throws -> [Int] {
+        let gates = cell == .lstm ? 4 : 1
+        switch key {
+        case "W_embed": return [v, w]
+        case "W_proj": return [d, h]
+        case "b_proj": return [h]
+        case "Wx": return [w, gates * h]
+        case "Wh": return [h, gates * h]
+        case "b": return [gates * h]
+        case "W_vocab": return [h, v]
+        case "b_vocab": return [v]
+        default: throw ReplayError("no CaptioningRNN parameter '\(key)'")
+        }
+    }
+}
+
+/// `cs231n.captioning_sample`: `CaptioningRNN.sample(features, max_length)`, greedy decoding at test time (the
+/// "Test-time sampling" cells of RNN_Captioning.ipynb / LSTM_Captioning.ipynb). `captions` holds the chosen word
+/// indices in the case's floating dtype (exact small integers), because outputs are compared as floating tensors.
+public enum CaptioningSampleReplay: Replay {
+    public static let declaration = ReplayDeclaration(
+        name: "cs231n.captioning_sample",
+        summary: "`CaptioningRNN.sample(features, max_length)`, greedy decoding (the \"Test-time sampling\" cells).",
+        config: [.string("cell_type", ["rnn", "lstm"]), .int("input_dim", "D"), .int("wordvec_dim", "W"), .int("hidden_dim", "H"),
+                 .int("vocab_size", "V"), .int("null_index", min: 0), .int("start_index", min: 0, "`<START>`"),
+                 .int("max_length")],
+        inputs: ["features (N, D)"],
+        parameters: ["W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab"],
+        outputs: ["h0 (N, H)", "h (N, max_length, H)", "scores (N, max_length, V)",
+                  "captions (N, max_length) word indices in the case's dtype"])
+
+    public static func run<S: TensorScalar>(_ input: inout ReplayInput<S>) throws -> ReplayTrace<S> {
+        let config = input.config
+        let cellType = CaptioningRNN<S>.CellType(rawValue: try config.string("cell_type"))!   // declared: rnn | lstm
+        let model = try CaptioningRNN<S>(
+            cellType: cellType, inputDim: try config.int("input_dim"), wordvecDim: try config.int("wordvec_dim"),
+            hiddenDim: try config.int("hidden_dim"), vocabSize: try config.int("vocab_size"),
+            nullIndex: try config.int("null_index"), parameters: &input.parameters)
+        let out = try model.sample(
+            features: try input.tensor("features"), startIndex: try config.int("start_index"),
+            maxLength: try config.int("max_length"))
+        var trace = ReplayTrace<S>()
+        trace.record("h0", out.h0)
+        trace.record("h", out.h)
+        trace.record("scores", out.scores)
+        trace.record("captions", out.captions.map { S(Int($0)) })
         return trace
     }
 }

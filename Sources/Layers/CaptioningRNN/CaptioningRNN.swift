@@ -38,7 +38,7 @@ public struct CaptioningRNN<S: TensorScalar>: Sendable {
         public var grads: [String: Tensor<S>]
     }
 
-    private enum Recurrence: Sendable {
+    enum Recurrence: Sendable {
         case rnn(CS231nRNN<S>)
         case lstm(CS231nLSTM<S>)
     }
@@ -49,7 +49,7 @@ public struct CaptioningRNN<S: TensorScalar>: Sendable {
     public let wProj: Tensor<S>
     public let bProj: Tensor<S>
     public let vocab: CS231nTemporalAffine<S>
-    private let recurrence: Recurrence
+    let recurrence: Recurrence
 
     /// Loads the eight `model.params` entries strictly.
     public init(
