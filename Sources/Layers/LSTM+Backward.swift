@@ -126,6 +126,7 @@ extension LSTM {
         var h = h0.scalars
         var c = c0.scalars
         var pre = [S](repeating: 0, count: n * width)
+        var scratch = [S](repeating: 0, count: max(d, 1))
         let (bih, bhh) = (weights.inputBias.scalars, weights.hiddenBias.scalars)
         for t in 0..<length {
             for b in 0..<n {
@@ -141,22 +142,37 @@ extension LSTM {
                     }
                 }
             }
-            for b in 0..<n {
-                let row = b * width
-                let at = (b * length + t)
-                for j in 0..<d {
-                    let i = Activation.sigmoid(pre[row + j])
-                    let f = Activation.sigmoid(pre[row + d + j])
-                    let g = Activation.tanh(pre[row + 2 * d + j])
-                    let o = Activation.sigmoid(pre[row + 3 * d + j])
-                    let cell = f * c[b * d + j] + i * g
-                    let hid = o * Activation.tanh(cell)
-                    c[b * d + j] = cell
-                    h[b * d + j] = hid
-                    (gates[at * width + j], gates[at * width + d + j]) = (i, f)
-                    (gates[at * width + 2 * d + j], gates[at * width + 3 * d + j]) = (g, o)
-                    cells[at * d + j] = cell
-                    hidden[at * d + j] = hid
+            // The gates exactly as the inference forward (`LSTM.runLayer`) computes them, with the vectorized exp and
+            // tanh, so that the training forward's outputs are the inference outputs bit for bit.
+            pre.withUnsafeMutableBufferPointer { pre in
+                scratch.withUnsafeMutableBufferPointer { tanhCell in
+                    let tanhCell = tanhCell.baseAddress!
+                    for b in 0..<n {
+                        let row = pre.baseAddress! + b * width
+                        let at = (b * length + t)
+                        for j in 0..<(2 * d) { row[j] = -row[j] }
+                        for j in (3 * d)..<(4 * d) { row[j] = -row[j] }
+                        S.vectorExp(row, row, count: 2 * d)
+                        S.vectorExp(row + 3 * d, row + 3 * d, count: d)
+                        S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
+                        for j in 0..<d {
+                            let i = 1 / (1 + row[j])
+                            let f = 1 / (1 + row[d + j])
+                            let g = row[2 * d + j]
+                            let cell = f * c[b * d + j] + i * g
+                            c[b * d + j] = cell
+                            (gates[at * width + j], gates[at * width + d + j], gates[at * width + 2 * d + j]) = (i, f, g)
+                            cells[at * d + j] = cell
+                        }
+                        c.withUnsafeBufferPointer { c in S.vectorTanh(c.baseAddress! + b * d, tanhCell, count: d) }
+                        for j in 0..<d {
+                            let o = 1 / (1 + row[3 * d + j])
+                            let hid = o * tanhCell[j]
+                            h[b * d + j] = hid
+                            gates[at * width + 3 * d + j] = o
+                            hidden[at * d + j] = hid
+                        }
+                    }
                 }
             }
         }
