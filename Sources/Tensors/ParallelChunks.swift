@@ -12,6 +12,15 @@ public enum ParallelChunks {
         max(1, min(cores, count / max(grain, 1)))
     }
 
+    /// Whether OpenBLAS computes a product of these sizes in the calling thread whatever its thread count, so that
+    /// such products can run in parallel chunks without waking or contending for BLAS's own pool, and give the same
+    /// bits as when run one after another (OpenBLAS 0.3: fewer than 65536 * 4 multiply-adds for gemm; a one-row
+    /// product goes to gemv, which stays in the caller below 2304 * 4 matrix elements).
+    @inlinable
+    public static func blasRunsInline(m: Int, n: Int, k: Int) -> Bool {
+        m == 1 ? n * k < 2304 * 4 : m * n * k < 65_536 * 4
+    }
+
     /// The cores the process may use.
     public static let cores = ProcessInfo.processInfo.activeProcessorCount
 

@@ -23,20 +23,18 @@ extension Tensor where Element: TensorScalar {
             Tensor.gemm(
                 self.scalars, 0, other.scalars, 0, into: &result, 0, m: batches * m, n: n, k: k,
                 transposeB: transposeOther)
-        } else if batches > 1 && m * n * k <= Tensor.smallProduct && m > 0 && n > 0 && k > 0 {
-            // Many small products (attention heads): in parallel chunks of batches, BLAS single-threaded meanwhile.
+        } else if batches > 1 && ParallelChunks.blasRunsInline(m: m, n: n, k: k) && m > 0 && n > 0 && k > 0 {
+            // Many small products (attention heads), each computed by BLAS in the calling thread: in parallel chunks.
             self.scalars.withUnsafeBufferPointer { a in
                 other.scalars.withUnsafeBufferPointer { bs in
                     result.withUnsafeMutableBufferPointer { c in
                         let (a, bs, c) = (a.baseAddress!, bs.baseAddress!, c.baseAddress!)
-                        SmallProducts.withSingleThreadedBLAS {
-                            ParallelChunks.run(count: batches, grain: Swift.max(1, 65_536 / (m * n * k))) { range in
-                                for b in range {
-                                    Element.gemm(
-                                        transposeA: false, transposeB: transposeOther, m: m, n: n, k: k, alpha: 1,
-                                        a: a + b * m * k, lda: k, b: bs + b * k * n, ldb: transposeOther ? k : n,
-                                        beta: 0, c: c + b * m * n, ldc: n)
-                                }
+                        ParallelChunks.run(count: batches, grain: Swift.max(1, 65_536 / (m * n * k))) { range in
+                            for b in range {
+                                Element.gemm(
+                                    transposeA: false, transposeB: transposeOther, m: m, n: n, k: k, alpha: 1,
+                                    a: a + b * m * k, lda: k, b: bs + b * k * n, ldb: transposeOther ? k : n,
+                                    beta: 0, c: c + b * m * n, ldc: n)
                             }
                         }
                     }
@@ -51,11 +49,6 @@ extension Tensor where Element: TensorScalar {
         }
         return Tensor(shape: batchShape + [m, n], scalars: result)
     }
-
-    /// The largest product (`m * n * k` multiply-adds) run single-threaded in parallel batches; larger ones get BLAS's
-    /// own threads.
-    @usableFromInline
-    static var smallProduct: Int { 1 << 20 }
 
     private static func gemm(
         _ a: [Element], _ aOffset: Int, _ b: [Element], _ bOffset: Int, into c: inout [Element], _ cOffset: Int,

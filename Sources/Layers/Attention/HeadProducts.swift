@@ -18,7 +18,7 @@ func headScores<S: TensorScalar>(_ q: Tensor<S>, _ k: Tensor<S>, heads: Int) -> 
                     c.initialize(repeating: 0, count: out.count)
                     return
                 }
-                headParallel(n * heads, work: lq * lk * d) { range in
+                headParallel(n * heads, m: lq, n: lk, k: d) { range in
                     for pair in range {
                         let (batch, h) = pair.quotientAndRemainder(dividingBy: heads)
                         S.gemm(
@@ -45,7 +45,7 @@ func headContext<S: TensorScalar>(_ attention: Tensor<S>, _ v: Tensor<S>, heads:
                     c.initialize(repeating: 0, count: out.count)
                     return
                 }
-                headParallel(n * heads, work: lq * lk * d) { range in
+                headParallel(n * heads, m: lq, n: d, k: lk) { range in
                     for pair in range {
                         let (batch, h) = pair.quotientAndRemainder(dividingBy: heads)
                         S.gemm(
@@ -59,13 +59,11 @@ func headContext<S: TensorScalar>(_ attention: Tensor<S>, _ v: Tensor<S>, heads:
     }
 }
 
-/// Runs the `count` per-head products: small ones in parallel chunks with BLAS single-threaded meanwhile
-/// (`SmallProducts`), large ones one after another with BLAS's own threads. `work` is one product's multiply-adds.
-func headParallel(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-    if count > 1 && work <= 1 << 20 {
-        SmallProducts.withSingleThreadedBLAS {
-            ParallelChunks.run(count: count, grain: max(1, 65_536 / max(work, 1)), body)
-        }
+/// Runs the `count` per-head products of `m x k` by `k x n`: in parallel chunks when BLAS computes each in the calling
+/// thread anyway (`ParallelChunks.blasRunsInline`), one after another with BLAS's own threads otherwise.
+func headParallel(_ count: Int, m: Int, n: Int, k: Int, _ body: (Range<Int>) -> Void) {
+    if count > 1 && ParallelChunks.blasRunsInline(m: m, n: n, k: k) {
+        ParallelChunks.run(count: count, grain: max(1, 65_536 / max(m * n * k, 1)), body)
     } else {
         body(0..<count)
     }
