@@ -124,14 +124,14 @@ def main() -> None:
 
         seed = BASE_SEED + 3
         rng = np.random.default_rng(seed)
-        images, labels = generated_digits(16, rng)
+        images, labels = generated_digits(4, rng)
         x = torch.from_numpy(images).view(-1, 28, 28)
         targets = torch.from_numpy(labels)
         trace = classifier_trace(R, x)
         loss = nn.CrossEntropyLoss()(trace["logits"], targets)
         case = f.case("image_batch_loss", replay="lstm.classifier", dtype="float32", seed=seed, config=config_of(R),
                       description="Training-loop forward: a batch of 28x28 images read row by row, logits and "
-                                  "CrossEntropyLoss (batch 16 of generated digits; the notebook's batch is 256 of MNIST)")
+                                  "CrossEntropyLoss (batch 4 of generated digits; the notebook's batch is 256 of MNIST)")
         case.inputs(x=x, targets=targets)
         case.params(R.state_dict())
         case.outputs(**trace, loss=loss, parameter_count=parameter_count(R, np.float32))
@@ -140,9 +140,9 @@ def main() -> None:
 
         seed = BASE_SEED + 4
         seed_everything(seed)
-        x = torch.rand(4, 12, 28)
-        h0 = torch.randn(2, 4, 256) * 0.5
-        c0 = torch.randn(2, 4, 256)
+        x = torch.rand(2, 12, 28)
+        h0 = torch.randn(2, 2, 256) * 0.5
+        c0 = torch.randn(2, 2, 256)
         rnn_out, (hn, cn) = R.rnn(x, (h0, c0))
         case = f.case("nonzero_initial_state", replay="lstm.rnn", dtype="float32", seed=seed, config=rnn_config(R),
                       description="R.rnn from a non-zero (h0, c0): the state inputs must be used, not zeros")

@@ -152,7 +152,7 @@ def blank_rows_mask(c) -> torch.Tensor:
 
 SDPA_CASES = [
     SDPACase("sdpa_demo", "the notebook's SDPA demo cell: torch.rand Q [3,30,128], K [3,50,128], V [3,50,256], "
-             "mask=None", n_batch=3, n_Q=30, n_K=50, d_K=128, d_V=256),
+             "mask=None; batch reduced from 3 to 1 for size", n_batch=1, n_Q=30, n_K=50, d_K=128, d_V=256),
     SDPACase("sdpa_demo_heads", "the notebook's 4-D ('multi-headed') SDPA demo cell with n_head=5, d_K=128, "
              "d_V=256, n_Q=30, n_K=50; batch reduced from 3 to 1 for size", n_batch=1, n_Q=30, n_K=50, d_K=128,
              d_V=256, n_head=5),
@@ -174,7 +174,7 @@ SDPA_CASES = [
 MHA_CASES = [
     MHACase("mha_demo_notebook", "the notebook's self-attention demo as it ran: d_feat=200, n_head=5, n_src=32, "
             "src=torch.rand, forward(src,src,src,mask=None), dropout p=0.1 ON (never .eval()), mask recorded; "
-            "batch reduced from 128 to 2", n_batch=2, n_Q=32, n_K=32, d_feat=200, n_head=5, train=True,
+            "batch reduced from 128 to 1 for size", n_batch=1, n_Q=32, n_K=32, d_feat=200, n_head=5, train=True,
             self_attention=True),
     MHACase("mha_demo_eval", "the same demo after .eval() (dropout is the identity); same parameters, batch 1",
             n_batch=1, n_Q=32, n_K=32, d_feat=200, n_head=5, self_attention=True, same_as="mha_demo_notebook"),

@@ -239,8 +239,9 @@ CASES = [
      "3x32x32 images, patch 8, 4 heads, 6 blocks, eval mode: the (p1, p2, c) patch packing with the channel fastest"),
     ("rgb_prenorm_mean", RGB, 1, "prenorm", "mean", False, "float32",
      "3x32x32 images, 6 blocks, standard pre-norm residual and mean pooling, eval mode"),
-    ("rgb_train_prenorm_cls", RGB, 2, "prenorm", "cls", True, "float32",
-     "3x32x32 images, 6 blocks, pre-norm residual, train mode with every dropout mask recorded (p=0.2)"),
+    ("rgb_train_prenorm_cls", RGB, 1, "prenorm", "cls", True, "float32",
+     "3x32x32 images, 6 blocks, pre-norm residual, train mode with every dropout mask recorded (p=0.2); batch 1 "
+     "(fixture budget)"),
     ("rgb_train_seed003_mean", RGB, 1, "seed003", "mean", True, "float32",
      "3x32x32 images, 6 blocks, seed 003 residual with mean pooling, train mode with every dropout mask recorded"),
 ]
