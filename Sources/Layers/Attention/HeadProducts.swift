@@ -1,4 +1,4 @@
-public import Tensors
+import Tensors
 
 // The two matrix products of multi-head attention, read and written in place in the `(N, L, H*d)` layout of the
 // Q/K/V projections and of the merged context, so that no head split (`view(N, L, H, d).permute(0, 2, 1, 3)`) and no

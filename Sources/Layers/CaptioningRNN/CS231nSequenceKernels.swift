@@ -1,4 +1,4 @@
-public import Tensors
+import Tensors
 
 // The cs231n RNN and LSTM over whole sequences, on raw buffers: the input projections of every step in one GEMM
 // (`x.reshape(N*T, D) Wx`), one GEMM per step for the recurrence (`prev_h Wh`), and in the backward pass the weight
