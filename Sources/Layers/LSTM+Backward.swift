@@ -50,14 +50,8 @@ extension LSTM {
     /// The forward pass of `callAsFunction`, keeping what `backward` needs. The arithmetic is the forward's, in the
     /// same order (`x W_ih^T + b_ih + b_hh`, then `+= h W_hh^T`), so `tape.output` equals `callAsFunction`'s result.
     public func forwardForTraining(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Tape {
-        try LayerError.check("LSTM", "input x", x, is: [-1, -1, inputSize])
-        let (n, length, d) = (x.shape[0], x.shape[1], hiddenSize)
-        guard n > 0, length > 0 else { throw LayerError("LSTM", "input x has shape \(x.shape): empty batch or sequence") }
-        let stateShape = [numLayers, n, d]
-        if let h0 { try LayerError.check("LSTM", "h0", h0, is: stateShape) }
-        if let c0 { try LayerError.check("LSTM", "c0", c0, is: stateShape) }
-        let h0 = h0 ?? .zeros(stateShape)
-        let c0 = c0 ?? .zeros(stateShape)
+        let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
+        let d = hiddenSize
         var sequence = x
         var saved: [Tape.Layer] = []
         for (k, weights) in layers.enumerated() {

@@ -63,10 +63,11 @@ public struct LSTM<S: TensorScalar>: Sendable {
         layers.reduce(0) { $0 + $1.inputHidden.count + $1.hiddenHidden.count + $1.inputBias.count + $1.hiddenBias.count }
     }
 
-    /// Runs the sequence; `h0`/`c0` default to zeros, as in the notebook's `forward`.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Output {
+    /// Checks `x: (N, L, Q)` (non-empty) and the optional states `h0`, `c0: (K, N, D)`; zeros where none is given.
+    @usableFromInline
+    func checkedInput(
+        _ x: Tensor<S>, h0: Tensor<S>?, c0: Tensor<S>?
+    ) throws(LayerError) -> (n: Int, length: Int, h0: Tensor<S>, c0: Tensor<S>) {
         try LayerError.check("LSTM", "input x", x, is: [-1, -1, inputSize])
         let (n, length, d) = (x.shape[0], x.shape[1], hiddenSize)
         guard n > 0, length > 0 else { throw LayerError("LSTM", "input x has shape \(x.shape): empty batch or sequence") }
@@ -75,6 +76,15 @@ public struct LSTM<S: TensorScalar>: Sendable {
         if let c0 { try LayerError.check("LSTM", "c0", c0, is: stateShape) }
         let h0 = h0 ?? .zeros(stateShape)
         let c0 = c0 ?? .zeros(stateShape)
+        return (n, length, h0, c0)
+    }
+
+    /// Runs the sequence; `h0`/`c0` default to zeros, as in the notebook's `forward`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Output {
+        let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
+        let d = hiddenSize
 
         var sequence = x
         var hn: [Tensor<S>] = []
