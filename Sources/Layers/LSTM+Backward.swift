@@ -144,11 +144,7 @@ extension LSTM {
                     for b in 0..<n {
                         let row = pre.baseAddress! + b * width
                         let at = (b * length + t)
-                        for j in 0..<(2 * d) { row[j] = -row[j] }
-                        for j in (3 * d)..<(4 * d) { row[j] = -row[j] }
-                        S.vectorExp(row, row, count: 2 * d)
-                        S.vectorExp(row + 3 * d, row + 3 * d, count: d)
-                        S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
+                        Self.activateGatesInPlace(row, d: d)
                         for j in 0..<d {
                             let i = 1 / (1 + row[j])
                             let f = 1 / (1 + row[d + j])

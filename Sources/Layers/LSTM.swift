@@ -63,6 +63,18 @@ public struct LSTM<S: TensorScalar>: Sendable {
         layers.reduce(0) { $0 + $1.inputHidden.count + $1.hiddenHidden.count + $1.inputBias.count + $1.hiddenBias.count }
     }
 
+    /// The gate nonlinearities in place in one pre-activation row `[i f g o]` of `4D`: the i, f, o slots become
+    /// `exp(-x)` (the caller forms the sigmoid `1 / (1 + exp(-x))`), the g slot `tanh(x)`, vectorized. The inference
+    /// and the training forward both call it, so their gates round alike, bit for bit.
+    @inlinable
+    static func activateGatesInPlace(_ row: UnsafeMutablePointer<S>, d: Int) {
+        for j in 0..<(2 * d) { row[j] = -row[j] }
+        for j in (3 * d)..<(4 * d) { row[j] = -row[j] }
+        S.vectorExp(row, row, count: 2 * d)
+        S.vectorExp(row + 3 * d, row + 3 * d, count: d)
+        S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
+    }
+
     /// Checks `x: (N, L, Q)` (non-empty) and the optional states `h0`, `c0: (K, N, D)`; zeros where none is given.
     @usableFromInline
     func checkedInput(
@@ -144,11 +156,7 @@ public struct LSTM<S: TensorScalar>: Sendable {
                         let row = pre.base + (b * length + t) * width
                         let (h, c, out) = (h.base + b * d, c.base + b * d, out.base + (b * length + t) * d)
                         // i, f, o = sigmoid = 1 / (1 + exp(-x)); g = tanh(x); vectorized, in place in the row
-                        for j in 0..<(2 * d) { row[j] = -row[j] }
-                        for j in (3 * d)..<(4 * d) { row[j] = -row[j] }
-                        S.vectorExp(row, row, count: 2 * d)
-                        S.vectorExp(row + 3 * d, row + 3 * d, count: d)
-                        S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
+                        Self.activateGatesInPlace(row, d: d)
                         for j in 0..<d {
                             let i = 1 / (1 + row[j])
                             let f = 1 / (1 + row[d + j])
