@@ -24,10 +24,14 @@ The case layout is documented in docs/replays/adversarial_autoencoder.md (`aae.t
 centres of 8 equal bins (exact in float32, stored gzip-compressed), and the gradients and updated values of its nine weight
 matrices (named in the case attribute `unchecked_outputs`) are computed by both sides but not stored: they reach the recorded outputs through
 the next steps' encodings, decoded images and losses. The small cases record every tensor in full.
+
+    tools/.venv/bin/python tools/replay_aae_train.py                              # fixtures/aae_train.h5
+    tools/.venv/bin/python tools/replay_aae_train.py --notebook-sizes --out OUT.h5   # the notebook-size tier
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import itertools
 import json
@@ -287,8 +291,31 @@ UNRECORDED_REASON = ("notebook-size weight matrix, not stored (fixture budget: 4
                      "steps' recorded outputs, and small_train records every one")
 
 
+def write_notebook_sizes(path: str) -> None:
+    """The notebook-size tier (tools/notebook_sizes.py): the notebook's sizes and batch 64, PyTorch's own initial
+    parameters, every gradient and updated parameter recorded, float32 (with its shadow) and float64; 150 MB, not
+    committed: CI generates it, checks it against committed digests and replays it."""
+    with FixtureWriter(path, notebook="boostcamp/aae.ipynb (PyTorch-GAN aae.py variant), training loop",
+                       generator="tools/replay_aae_train.py", seed=BASE_SEED) as f:
+        s = BASE_SEED * 100
+        for i, dtype in enumerate(("float32", "float64")):
+            add_train_case(f, "notebook_train" + ("_float64" if dtype == "float64" else ""), NOTEBOOK, s + 11 + i, 64,
+                           3, dtype, f"three iterations of aae.py's loop at the notebook's sizes (1x32x32, latent 10, "
+                           f"hidden 512/512, 512/512, 512/256) and batch 64, in {dtype}: G step then D step, two Adams "
+                           f"(lr 2e-4, betas (0.5, 0.999)), dropout masks and noise recorded, BatchNorm1d in train "
+                           f"mode, every gradient and parameter recorded")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebook-sizes", action="store_true",
+                        help="write the notebook-size tier's cases to --out instead (too large to commit)")
+    parser.add_argument("--out", default="/tmp/aae_train_notebook_sizes.h5", help="with --notebook-sizes")
+    args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.notebook_sizes:
+        write_notebook_sizes(args.out)
+        return
     path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "aae_train.h5")
     with FixtureWriter(path, notebook="boostcamp/aae.ipynb (PyTorch-GAN aae.py variant), training loop",
                        generator="tools/replay_aae_train.py", seed=BASE_SEED,

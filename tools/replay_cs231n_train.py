@@ -2,7 +2,7 @@
 writes fixtures/cs231n_train.h5 (replays `cs231n.captioning_solver` and `cs231n.captioning_sample`,
 docs/replays/captioning_rnn.md).
 
-    tools/.venv/bin/python tools/replay_cs231n_train.py [--real-sizes]
+    tools/.venv/bin/python tools/replay_cs231n_train.py [--real-sizes --out OUT.h5]
 
 `cs231n.captioning_solver`: a few iterations of `CaptioningSolver.train()` with `update_rule='adam'` (the assignment's
 own `optim.adam`, below as `cs231n/optim.py` ships it: moments first, then `t += 1`, then
@@ -231,13 +231,13 @@ def write_real_sizes(f: FixtureWriter, cell: str, dtype: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--real-sizes", action="store_true",
+    parser.add_argument("--real-sizes", "--notebook-sizes", dest="real_sizes", action="store_true",
                         help="write the assignment's COCO sizes instead (1.4 M parameters: too large to commit) to "
-                             "/tmp/cs231n_train_real_sizes.h5")
+                             "--out: the notebook-size tier (tools/notebook_sizes.py)")
+    parser.add_argument("--out", default="/tmp/cs231n_train_real_sizes.h5", help="with --real-sizes")
     args = parser.parse_args()
     if args.real_sizes:
-        with FixtureWriter("/tmp/cs231n_train_real_sizes.h5", notebook=NOTEBOOK,
-                           generator="tools/replay_cs231n_train.py", seed=SEED) as f:
+        with FixtureWriter(args.out, notebook=NOTEBOOK, generator="tools/replay_cs231n_train.py", seed=SEED) as f:
             for cell in ("rnn", "lstm"):
                 for dtype in ("float32", "float64"):
                     write_real_sizes(f, cell, dtype)

@@ -18,7 +18,9 @@ small cases keep the notebook's input 28, layers, 10 classes and 28 rows per ima
 every tensor, and `notebook_sizes` runs hidden 256 (batch 2) with the gradients and updated values of its four LSTM
 weight matrices computed by both sides but not stored (case attribute `unchecked_outputs`): they reach the next
 steps' recorded logits and losses. Its initial parameters (3.3 MB in float32) are stored gzip-compressed
-(`compress_over`). `--notebook-sizes` writes, outside fixtures/, that case with every tensor recorded.
+(`compress_over`). `--notebook-sizes` writes, outside fixtures/, that case and its float64 twin with every tensor
+recorded: the notebook-size tier (tools/notebook_sizes.py) that CI generates, checks against committed digests and
+replays.
 """
 
 from __future__ import annotations
@@ -149,16 +151,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=None)
     parser.add_argument("--notebook-sizes", action="store_true",
-                        help="write only the notebook-size case with every gradient and parameter recorded, to --out "
-                             "(default /tmp/lstm_train_notebook_sizes.h5); too large to commit")
+                        help="write only the notebook-size cases, float32 and float64, with every gradient and "
+                             "parameter recorded, to --out (63 MB: the notebook-size tier, tools/notebook_sizes.py)")
     args = parser.parse_args()
     if args.notebook_sizes:
-        path = args.out or "/tmp/lstm_train_notebook_sizes.h5"
-        with FixtureWriter(path, notebook="boostcamp/lstm.ipynb", generator="tools/replay_lstm_train.py",
-                           seed=BASE_SEED) as f:
-            write_case(f, "notebook_sizes", **NOTEBOOK_SIZES, seed=BASE_SEED + 50,
+        with FixtureWriter(args.out or "/tmp/lstm_train_notebook_sizes.h5", notebook="boostcamp/lstm.ipynb",
+                           generator="tools/replay_lstm_train.py", seed=BASE_SEED) as f:
+            tier = dict(NOTEBOOK_SIZES, batch=32)   # reduced from the notebook's 256 to keep CI short; not committed
+            write_case(f, "notebook_sizes", **tier, seed=BASE_SEED + 50,
                        description="Train cell, 3 steps at the notebook's sizes: R(28, 256, 10, n_layer=2), "
-                                   "Adam(lr=1e-3), batch 2 of generated digits, every tensor recorded")
+                                   "Adam(lr=1e-3), batch 32 of generated digits (256 in the notebook), every tensor "
+                                   "recorded")
+            write_case(f, "notebook_sizes_f64", **dict(tier, dtype="float64"), seed=BASE_SEED + 51,
+                       description="the same in float64: R(28, 256, 10, n_layer=2), Adam(lr=1e-3), 3 steps, batch "
+                                   "32 of generated digits, every tensor recorded")
         return
     with FixtureWriter(args.out or "fixtures/lstm_train.h5", notebook="boostcamp/lstm.ipynb",
                        generator="tools/replay_lstm_train.py", seed=BASE_SEED, compress_over=8192) as f:
