@@ -140,7 +140,8 @@ NOTEBOOK_SIZES = dict(hdim=256, n_layer=2, batch=2, length=28, steps=3, dtype="f
 NOTEBOOK_UNRECORDED = ("rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.weight_ih_l1", "rnn.weight_hh_l1")
 UNRECORDED_REASON = ("notebook-size LSTM weight matrix, not stored (fixture budget: 2 x 819,200 values a step, 59 MB "
                      "over 3 steps with the float64 shadow); it reaches the next steps' recorded logits and losses, "
-                     "and the small cases record every one")
+                     "the small cases record every one, and the notebook-size tier (tools/notebook_sizes.py) records "
+                     "and checks these in full")
 NOTEBOOK_SIZES_DESCRIPTION = (
     "Train cell, 3 steps at the notebook's sizes: R(28, 256, 10, n_layer=2), Adam(lr=1e-3), batch 2 of generated "
     "digits (the notebook's batch is 256 of MNIST); the LSTM weight matrices' gradients and updated values are not "
