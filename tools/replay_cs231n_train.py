@@ -19,12 +19,23 @@ COCO (512-d features, 1004 words, hidden 512: 1.4 M parameters) cannot be downlo
 fixture budget; the sizes are those of the notebook's "Check gradients" cell (D=4, W=5, H=6) and a toy vocabulary.
 Every float32 case carries its float64 shadow (the same run from the upcast float32 data and parameters).
 `--real-sizes` writes the solver at the COCO sizes with random data to /tmp instead (docs/replays/captioning_rnn.md
-records what `replay` printed on it).
+records what `replay` printed on it), its float32 cases with the tolerances of `loosen_amplified_noise`, measured on
+NumPy's own float32 drift.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import sys
+
+if "--real-sizes" in sys.argv:
+    # Before NumPy loads OpenBLAS: its float32 and float64 results at these sizes depend on the thread count (grad0
+    # already differs between 1 thread and 2), so a reference that another machine must reproduce runs on one
+    # thread; under load that is also faster (a float32 + shadow draw: rnn 0.5 s against 5.9 s, lstm 1.5 s against
+    # 12.3 s with 2 threads on 2 busy cores).
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import numpy as np
 import torch
@@ -196,37 +207,116 @@ def write_cases(f: FixtureWriter) -> None:
             case.shadow(**shadow)
 
 
-def write_real_sizes(f: FixtureWriter, cell: str, dtype: str) -> None:
+REAL_SIZES = dict(D=512, W=256, H=512, T=17, batch=2, steps=3, lr=5e-3, decay=0.95)
+ENVELOPE_SEEDS = range(1000, 1020)   # further draws of the real-size setup, measuring the reference's own drift
+
+
+def real_sizes_run(cell: str, dtype: str, seed: int):
     """The assignment's COCO sizes (input_dim 512, wordvec 256, hidden 512, 1004 words, 17-token captions): random
-    features and captions (COCO is not available), batch 2, 3 iterations; float32 with the shadow, or float64."""
+    features and captions (COCO is not available), batch 2, 3 iterations, lr decayed after each. Returns the initial
+    parameters, the minibatches, the run and (float32 only) its float64 shadow."""
+    c = REAL_SIZES
     words = len(WORDS) + 993
     vocab = {**WORD_TO_IDX, **{f"w{i}": len(WORDS) + i for i in range(993)}}
-    seed = SEED + 20 + (cell == "lstm")
     seed_everything(seed)
-    D, W, H, T, batch, steps = 512, 256, 512, 17, 2, 3
-    params = captioning_init(vocab, D, W, H, cell, dtype)
+    params = captioning_init(vocab, c["D"], c["W"], c["H"], cell, dtype)
     batches = []
-    for _ in range(steps):
-        captions = np.zeros((batch, T), dtype=np.int64)
-        for n in range(batch):
-            length = np.random.randint(3, T)
+    for _ in range(c["steps"]):
+        captions = np.zeros((c["batch"], c["T"]), dtype=np.int64)
+        for n in range(c["batch"]):
+            length = np.random.randint(3, c["T"])
             captions[n, 0] = WORD_TO_IDX["<START>"]
             captions[n, 1:length] = np.random.randint(3, words, size=length - 1)
             captions[n, length] = WORD_TO_IDX["<END>"]
-        batches.append((np.random.randn(batch, D).astype(dtype), captions))
-    out, _ = solver_train(params, batches, cell, WORD_TO_IDX["<NULL>"], {"learning_rate": 5e-3}, 0.95, 1, check=False)
+        batches.append((np.random.randn(c["batch"], c["D"]).astype(dtype), captions))
+    optim = {"learning_rate": c["lr"]}
+    out, _ = solver_train(params, batches, cell, WORD_TO_IDX["<NULL>"], optim, c["decay"], 1, check=False)
+    if dtype == "float64":
+        return params, batches, out, None
+    up = {k: v.astype(np.float64) for k, v in params.items()}
+    shadow, _ = solver_train(up, [(b[0].astype(np.float64), b[1]) for b in batches], cell, WORD_TO_IDX["<NULL>"],
+                             optim, c["decay"], 1, check=False)
+    return params, batches, out, shadow
+
+
+def drift(out, shadow):
+    """max |float32 - float64| of every output."""
+    return {k: float(np.abs(out[k].astype(np.float64) - shadow[k]).max()) for k in out}
+
+
+def first_step_bound(k: int) -> float:
+    """The largest move of a parameter element's first nonzero Adam step at iteration k (counted from 0; the
+    config's t = k + 1, lr decayed k times): m = (1 - beta1) g, v = (1 - beta2) g^2, so
+    |alpha m / (sqrt(v) + eps)| < lr_k sqrt(1 - beta2^t) / (1 - beta1^t) (1 - beta1) / sqrt(1 - beta2), whatever g."""
+    c, b1, b2, t = REAL_SIZES, 0.9, 0.999, k + 1
+    return c["lr"] * c["decay"] ** k * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / math.sqrt(1 - b2)
+
+
+def loosen_amplified_noise(case, cell, batches, out, shadow):
+    """Tolerances for the outputs where the assignment's adam turns float32 rounding noise into steps, each with the
+    reference's own measurement that justifies it (NumPy float32 against its float64 shadow, never Swift's error).
+
+    Adam's first step moves an element by lr * g / (|g| + 3.2e-7) (eps = 1e-8 added to the uncorrected sqrt(v)): for
+    |g| below about 1e-6 (a gradient element that cancels to rounding-noise level, e.g. W_proj's sum of two products)
+    float32 noise of a few 1e-8 in g moves the parameter by up to about lr / 3.2e-7 = 1.6e4 times as much, and the
+    next iterations compute their gradients from the moved parameters. Which elements land near zero is chance, so
+    one draw under-measures the reference's drift: E is the largest drift over this case's data and 20 further draws
+    of the same setup (ENVELOPE_SEEDS). Where E exceeds the default atol 1e-5, the bound is 2E: a Swift run no
+    further from float64 than NumPy's worst draw is within 2E of NumPy (triangle inequality).
+
+    The embedding rows of words first seen at iteration k > 0 take their first Adam step there, from gradients that
+    already carry the drift of the earlier iterations: an element whose float64 gradient is smaller than the
+    reference's own gradient drift there has a noise-decided sign, and its step is bounded only by
+    `first_step_bound(k)`; where the reference has such elements the bound is 2 first_step_bound(k)."""
+    envelope = drift(out, shadow)
+    for seed in ENVELOPE_SEEDS:
+        _, _, o, s = real_sizes_run(cell, "float32", seed)
+        envelope = {k: max(v, d) for (k, v), d in zip(envelope.items(), drift(o, s).values())}
+    own = drift(out, shadow)
+    seen = set()
+    for k in range(REAL_SIZES["steps"]):
+        words = set(np.unique(batches[k][1][:, :-1]).tolist())   # captions_in: the rows W_embed[x] reads
+        new_words = sorted(words - seen)
+        seen |= words
+        for name in [n for n in out if n.startswith((f"grad{k}.", f"param{k}.", f"loss{k}"))]:
+            bound, why = 2 * envelope[name], ""
+            if name == f"param{k}.W_embed" and k > 0:
+                g64 = shadow[f"grad{k}.W_embed"][new_words]
+                noise = envelope[f"grad{k}.W_embed"]
+                count = int(np.sum((np.abs(g64) < noise) & (g64 != 0)))   # an exact 0 is 0 in float32 too
+                if count:
+                    bound = max(bound, 2 * first_step_bound(k))
+                    why = (f"; {count} elements of the {len(new_words)} rows first used here have a float64 gradient "
+                           f"below the reference's gradient drift {noise:.3g} (smallest |g64| "
+                           f"{np.abs(g64[g64 != 0]).min():.3g}): their first step has a noise-decided sign, bound "
+                           f"2 first_step_bound({k}) = {2 * first_step_bound(k):.3g}")
+            if envelope[name] <= 1e-5 and not why:
+                continue
+            case.tolerance(name, rtol=1.3e-6, atol=bound, reason=(
+                f"the assignment's adam amplifies float32 rounding noise in near-zero gradient elements (|g| < 1e-6: "
+                f"step sensitivity up to lr / 3.2e-7 = 1.6e4 at the first step) and later iterations inherit the moved "
+                f"parameters; measured: NumPy float32 vs its float64 shadow {own[name]:.3g} on this case, up to "
+                f"E = {envelope[name]:.3g} over it and {len(ENVELOPE_SEEDS)} further draws of the same setup; bound "
+                f"2E = {2 * envelope[name]:.3g} (a run no further from float64 than NumPy's worst draw){why} "
+                f"(tools/replay_cs231n_train.py loosen_amplified_noise)"))
+
+
+def write_real_sizes(f: FixtureWriter, cell: str, dtype: str) -> None:
+    """The solver at the assignment's COCO sizes (`real_sizes_run`); float32 with the shadow and the tolerances of
+    `loosen_amplified_noise`, or float64."""
+    c = REAL_SIZES
+    seed = SEED + 20 + (cell == "lstm")
+    params, batches, out, shadow = real_sizes_run(cell, dtype, seed)
     case = f.case(f"{cell}_solver_real_sizes_{dtype}", replay="cs231n.captioning_solver", dtype=dtype, seed=seed,
-                  config={**solver_config(cell, D, W, H, steps, 1, 5e-3, 0.95), "vocab_size": words},
+                  config={**solver_config(cell, c["D"], c["W"], c["H"], c["steps"], 1, c["lr"], c["decay"]),
+                          "vocab_size": len(WORDS) + 993},
                   description=f"CaptioningSolver at the assignment's COCO sizes ({cell}), 3 iterations, batch 2")
     case.inputs(features=np.stack([b[0] for b in batches]), captions=np.stack([b[1] for b in batches]))
     case.params(params)
     case.outputs(**out)
-    if dtype == "float64":
-        return
-    up = {k: v.astype(np.float64) for k, v in params.items()}
-    shadow, _ = solver_train(up, [(b[0].astype(np.float64), b[1]) for b in batches], cell, WORD_TO_IDX["<NULL>"],
-                             {"learning_rate": 5e-3}, 0.95, 1, check=False)
-    case.shadow(**shadow)
+    if dtype == "float32":
+        case.shadow(**shadow)
+        loosen_amplified_noise(case, cell, batches, out, shadow)
 
 
 def main() -> None:

@@ -32,8 +32,9 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
         cell = try CS231nLSTMCell(inputDim: inputDim, hiddenDim: hiddenDim, parameters: &parameters, prefix: prefix)
     }
 
-    /// The forward pass. The input projections of all steps run as one GEMM; each step adds `prev_h Wh` and then
-    /// `b` (the assignment's order) and applies the gates with the vectorized exp/tanh.
+    /// The forward pass. Each step computes `x[:, t] Wx` and `prev_h Wh` (one GEMM each, as the assignment's
+    /// `lstm_step_forward`), adds them and then `b` (the assignment's order) and applies the gates with the vectorized
+    /// exp/tanh.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>) throws(LayerError) -> Output {
@@ -42,7 +43,7 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
         let (n, length, hidden) = (x.shape[0], x.shape[1], cell.hiddenDim)
         try LayerError.check("CS231nLSTMCell", "prev_h", h0, is: [n, hidden])
         let width = 4 * hidden
-        let projected = cs231nInputProjection(x, cell.wx)  // (N*T, 4H): x_t Wx of every step
+        var projected = [S](repeating: 0, count: n * width)  // x[:, t] Wx
         var steps: [CS231nLSTMCell<S>.Step] = []
         steps.reserveCapacity(length)
         var c = Tensor<S>.zeros([n, length, hidden])
@@ -50,12 +51,16 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
         var prevH = h0
         var prevC = Tensor<S>.zeros([n, hidden])  // the assignment starts every sequence from c0 = 0
         var scratch = [S](repeating: 0, count: n * hidden)
-        projected.withUnsafeBufferPointer { p in
+        x.scalars.withUnsafeBufferPointer { xs in
+        cell.wx.scalars.withUnsafeBufferPointer { wx in
+        projected.withUnsafeMutableBufferPointer { p in
         cell.wh.scalars.withUnsafeBufferPointer { wh in
         cell.b.scalars.withUnsafeBufferPointer { b in
         scratch.withUnsafeMutableBufferPointer { scratch in
-            let e = scratch.baseAddress!
+            let (e, p) = (scratch.baseAddress!, p.baseAddress!)
             for t in 0..<length {
+                cs231nStepInputProjection(xs, step: t, n: n, length: length, d: cell.inputDim,
+                                          wx, width: width, into: p)
                 // a = (x Wx + prev_h Wh) + b
                 let a = prevH.scalars.withUnsafeBufferPointer { ph in
                     Tensor<S>.build(shape: [n, width]) { a in
@@ -63,7 +68,7 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
                         cs231nGEMM(ph.baseAddress!, lda: hidden, wh.baseAddress!, ldb: width, a, ldc: width,
                                    m: n, n: width, k: hidden)
                         for row in 0..<n {
-                            let pre = p.baseAddress! + (row * length + t) * width
+                            let pre = p + row * width
                             let r = a + row * width
                             for j in 0..<width { r[j] = (pre[j] + r[j]) + b[j] }
                         }
@@ -128,13 +133,13 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
                 prevH = nextH
                 prevC = nextC
             }
-        }}}}
+        }}}}}}
         return Output(c: c, h: h, steps: steps)
     }
 
     /// The backward pass from the upstream `dh` and the forward's `x`, `h0` and output. Each step computes the
     /// assignment's `da` from `dnext_h = dh[:, t] + dprev_h` and `dnext_c = dprev_c`, then `dprev_h = da Wh^T`;
-    /// `dx`, `dWx`, `dWh`, `db` follow from every step's `da` at once (one GEMM each).
+    /// `dx`, `dWx`, `dWh`, `db` follow step by step from every step's `da` (`cs231nSequenceGradients`).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func backward(_ dh: Tensor<S>, x: Tensor<S>, h0: Tensor<S>, forward: Output) throws(LayerError) -> Gradients {
@@ -177,9 +182,10 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
                             let dc = dpc[k] + dnextH * o[k] * (1 - tc[k] * tc[k])
                             let previousC: S = prevC == nil ? 0 : pc[k]
                             let (di, df, dg) = (dc * g[k], dc * previousC, dc * i[k])
-                            a[j] = di * (i[k] * (1 - i[k]))
-                            a[hidden + j] = df * (f[k] * (1 - f[k]))
-                            a[2 * hidden + j] = dOut * (o[k] * (1 - o[k]))
+                            // `di * i * (1 - i)` is (di * i) * (1 - i) in NumPy: the same order here
+                            a[j] = di * i[k] * (1 - i[k])
+                            a[hidden + j] = df * f[k] * (1 - f[k])
+                            a[2 * hidden + j] = dOut * o[k] * (1 - o[k])
                             a[3 * hidden + j] = dg * (1 - g[k] * g[k])
                             dpc[k] = dc * f[k]
                         }
@@ -190,10 +196,7 @@ public struct CS231nLSTM<S: TensorScalar>: Sendable {
                            transposeB: true, dph, ldc: hidden, m: n, n: hidden, k: width)
             }
         }}}}}}
-        let hPrev = forward.h.scalars.withUnsafeBufferPointer { hs in
-            cs231nPreviousStates(h: hs.baseAddress!, h0: h0, n: n, length: length, hidden: hidden)
-        }
-        let g = cs231nSequenceGradients(da: da, hPrev: hPrev, x: x, wx: cell.wx, wh: cell.wh)
+        let g = cs231nSequenceGradients(da: da, h: forward.h, h0: h0, x: x, wx: cell.wx, wh: cell.wh)
         return Gradients(dx: g.dx, dh0: Tensor(shape: [n, hidden], scalars: dprevH), dWx: g.dWx, dWh: g.dWh, db: g.db)
     }
 }

@@ -94,9 +94,10 @@ public struct CS231nLSTMCell<S: TensorScalar>: Sendable {
         let di = dc * step.g
         let df = dc * prevC
         let dg = dc * step.i
-        let sigmoidSlope = { (gate: Tensor<S>) in gate.map { $0 * (1 - $0) } }
+        // `di * i * (1 - i)`: (di * i) * (1 - i), left to right as NumPy evaluates it
+        let oneMinus = { (gate: Tensor<S>) in gate.map { 1 - $0 } }
         let da = Tensor.concatenated(
-            [di * sigmoidSlope(step.i), df * sigmoidSlope(step.f), dOut * sigmoidSlope(step.o),
+            [di * step.i * oneMinus(step.i), df * step.f * oneMinus(step.f), dOut * step.o * oneMinus(step.o),
              dg * step.g.map { 1 - $0 * $0 }],
             axis: 1)
         return Gradients(

@@ -25,8 +25,8 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
         cell = try CS231nRNNCell(inputDim: inputDim, hiddenDim: hiddenDim, parameters: &parameters, prefix: prefix)
     }
 
-    /// Every hidden state, `h: (N, T, H)`. The input projections of all steps run as one GEMM; each step adds
-    /// `prev_h Wh` and then `b`, in the assignment's order.
+    /// Every hidden state, `h: (N, T, H)`. Each step computes `x[:, t] Wx` and `prev_h Wh` (one GEMM each, as the
+    /// assignment's `rnn_step_forward`), adds them and then `b`, in the assignment's order.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>) throws(LayerError) -> Tensor<S> {
@@ -34,22 +34,26 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
         guard x.shape[1] > 0 else { throw LayerError("CS231nRNN", "x has shape \(x.shape): empty sequence") }
         let (n, length, hidden) = (x.shape[0], x.shape[1], cell.hiddenDim)
         try LayerError.check("CS231nRNNCell", "prev_h", h0, is: [n, hidden])
-        let projected = cs231nInputProjection(x, cell.wx)  // (N*T, H): x_t Wx of every step
+        var projected = [S](repeating: 0, count: n * hidden)  // x[:, t] Wx
         var recurrent = [S](repeating: 0, count: n * hidden)
         var state = h0.scalars
         var h = Tensor<S>.zeros([n, length, hidden])
-        projected.withUnsafeBufferPointer { p in
+        x.scalars.withUnsafeBufferPointer { xs in
+        cell.wx.scalars.withUnsafeBufferPointer { wx in
+        projected.withUnsafeMutableBufferPointer { p in
         cell.wh.scalars.withUnsafeBufferPointer { wh in
         cell.b.scalars.withUnsafeBufferPointer { b in
         recurrent.withUnsafeMutableBufferPointer { q in
         state.withUnsafeMutableBufferPointer { state in
         h.scalars.withUnsafeMutableBufferPointer { out in
-            guard let q = q.baseAddress, let state = state.baseAddress else { return }
+            guard let p = p.baseAddress, let q = q.baseAddress, let state = state.baseAddress else { return }
             for t in 0..<length {
+                cs231nStepInputProjection(xs, step: t, n: n, length: length, d: cell.inputDim,
+                                          wx, width: hidden, into: p)
                 cs231nGEMM(UnsafePointer(state), lda: hidden, wh.baseAddress!, ldb: hidden, q, ldc: hidden,
                            m: n, n: hidden, k: hidden)
                 for row in 0..<n {
-                    let pre = p.baseAddress! + (row * length + t) * hidden
+                    let pre = p + row * hidden
                     let r = q + row * hidden
                     for j in 0..<hidden { r[j] = (pre[j] + r[j]) + b[j] }
                 }
@@ -58,13 +62,13 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
                     (out.baseAddress! + (row * length + t) * hidden).update(from: state + row * hidden, count: hidden)
                 }
             }
-        }}}}}}
+        }}}}}}}}
         return h
     }
 
     /// The backward pass from the upstream `dh` and the forward's `x`, `h0` and `h`. Each step computes
-    /// `da = (1 - next_h^2) * (dh[:, t] + dprev_h)` and `dprev_h = da Wh^T`; `dx`, `dWx`, `dWh`, `db` follow from every
-    /// step's `da` at once (one GEMM each).
+    /// `da = (1 - next_h^2) * (dh[:, t] + dprev_h)` and `dprev_h = da Wh^T`; `dx`, `dWx`, `dWh`, `db` follow step by
+    /// step from every step's `da` (`cs231nSequenceGradients`).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func backward(_ dh: Tensor<S>, x: Tensor<S>, h0: Tensor<S>, h: Tensor<S>) throws(LayerError) -> Gradients {
@@ -97,10 +101,7 @@ public struct CS231nRNN<S: TensorScalar>: Sendable {
                            transposeB: true, dprev, ldc: hidden, m: n, n: hidden, k: hidden)
             }
         }}}}}}
-        let hPrev = h.scalars.withUnsafeBufferPointer { hs in
-            cs231nPreviousStates(h: hs.baseAddress!, h0: h0, n: n, length: length, hidden: hidden)
-        }
-        let g = cs231nSequenceGradients(da: da, hPrev: hPrev, x: x, wx: cell.wx, wh: cell.wh)
+        let g = cs231nSequenceGradients(da: da, h: h, h0: h0, x: x, wx: cell.wx, wh: cell.wh)
         return Gradients(dx: g.dx, dh0: Tensor(shape: [n, hidden], scalars: dprev), dWx: g.dWx, dWh: g.dWh, db: g.db)
     }
 }

@@ -2,7 +2,7 @@ public import Tensors
 
 /// cs231n `temporal_affine_forward`/`_backward`: one affine map applied at every time step,
 ///
-///     out = x.reshape(N*T, D) w + b;   dx = dout w^T;   dw = x^T dout (over all N*T rows);   db = sum_{n,t} dout
+///     out = x.reshape(N*T, D) w + b;   dx = dout w^T;   dw = (dout^T x)^T (over all N*T rows);   db = sum_{n,t} dout
 ///
 /// Shapes: `x: (N, T, D)` -> `out: (N, T, M)`; `w: (D, M)`, `b: (M)` in the assignment's row-vector layout
 /// (keys given at load, `w`/`b` in `rnn_layers.py`, `W_vocab`/`b_vocab` in CaptioningRNN).
@@ -49,7 +49,8 @@ public struct CS231nTemporalAffine<S: TensorScalar>: Sendable {
         let rows = dout.reshaped([-1, outputDim])
         return Gradients(
             dx: rows.matmul(w, transposeOther: true).reshaped(x.shape),
-            dw: x.reshaped([-1, inputDim]).transposedLastTwo().matmul(rows),
+            // dw = (dout^T x)^T as the assignment writes it: BLAS rounds dout^T x and x^T dout differently
+            dw: rows.transposedMatmul(x.reshaped([-1, inputDim])).transposedLastTwo(),
             db: dout.cs231nSumOverRows())
     }
 }

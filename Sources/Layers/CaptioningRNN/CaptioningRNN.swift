@@ -114,7 +114,7 @@ public struct CaptioningRNN<S: TensorScalar>: Sendable {
             (grads["Wx"], grads["Wh"], grads["b"]) = (g.dWx, g.dWh, g.db)
         }
         grads["W_embed"] = try embedding.backward(dx, x: captionsIn)
-        grads["W_proj"] = features.transposedLastTwo().matmul(dh0)
+        grads["W_proj"] = features.transposedMatmul(dh0)  // features.T @ dh0: one GEMM with op(A) = A^T, as NumPy calls it
         grads["b_proj"] = dh0.cs231nSumOverRows()
         return Output(
             h0: h0, x: x, c: c, h: h, scores: scores, probs: softmax.probs, loss: softmax.loss, dscores: softmax.dx,
