@@ -26,10 +26,12 @@ extension Tensor where Element: TensorScalar {
         scalars.withUnsafeBufferPointer { x in
             Tensor.build(shape: shape) { out in
                 guard let o = out.baseAddress, let x = x.baseAddress else { return }
-                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { range in
-                    for i in range { (o + i).initialize(to: -x[i]) }
-                    Element.vectorExp(o + range.lowerBound, o + range.lowerBound, count: range.count)
-                    for i in range { o[i] = 1 / (1 + o[i]) }
+                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { chunk in
+                    for range in Self.blocks(of: chunk) {
+                        for i in range { (o + i).initialize(to: -x[i]) }
+                        Element.vectorExp(o + range.lowerBound, o + range.lowerBound, count: range.count)
+                        for i in range { o[i] = 1 / (1 + o[i]) }
+                    }
                 }
             }
         }
@@ -62,12 +64,23 @@ extension Tensor where Element: TensorScalar {
         return scalars.withUnsafeBufferPointer { x in
             Tensor.build(shape: shape) { out in
                 guard let o = out.baseAddress, let x = x.baseAddress else { return }
-                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { range in
-                    for i in range { (o + i).initialize(to: x[i] / root2) }
-                    Element.vectorErf(o + range.lowerBound, o + range.lowerBound, count: range.count)
-                    for i in range { o[i] = x[i] * (1 + o[i]) / 2 }
+                ParallelChunks.run(count: out.count, grain: Self.elementwiseGrain) { chunk in
+                    // The three passes block by block, so that each block stays in L1 between them.
+                    for range in Self.blocks(of: chunk) {
+                        for i in range { (o + i).initialize(to: x[i] / root2) }
+                        Element.vectorErf(o + range.lowerBound, o + range.lowerBound, count: range.count)
+                        for i in range { o[i] = x[i] * (1 + o[i]) / 2 }
+                    }
                 }
             }
+        }
+    }
+
+    /// `range` cut into blocks of 2048 elements (8 KiB of Float), the unit of an activation's passes.
+    @usableFromInline
+    static func blocks(of range: Range<Int>) -> LazyMapSequence<StrideTo<Int>, Range<Int>> {
+        stride(from: range.lowerBound, to: range.upperBound, by: 2048).lazy.map {
+            $0..<Swift.min($0 + 2048, range.upperBound)
         }
     }
 

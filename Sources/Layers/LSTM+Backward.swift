@@ -113,7 +113,6 @@ extension LSTM {
         _ x: Tensor<S>, weights: LayerWeights, h0: Tensor<S>, c0: Tensor<S>, n: Int, length: Int, d: Int
     ) -> Tape.Layer {
         let width = 4 * d
-        let projected = x.reshaped([n * length, -1]).matmul(weights.inputHidden, transposeOther: true).scalars
         var gates = [S](repeating: 0, count: n * length * width)
         var cells = [S](repeating: 0, count: n * length * d)
         var hidden = [S](repeating: 0, count: n * length * d)
@@ -121,11 +120,25 @@ extension LSTM {
         var c = c0.scalars
         var pre = [S](repeating: 0, count: n * width)
         var scratch = [S](repeating: 0, count: max(d, 1))
-        let (bih, bhh) = (weights.inputBias.scalars, weights.hiddenBias.scalars)
+        let inputSize = x.shape[2]
+        let projected = Self.projectAllSteps(x, weights: weights.inputHidden, n: n, length: length, width: width)
         for t in 0..<length {
-            for b in 0..<n {
-                let from = (b * length + t) * width
-                for j in 0..<width { pre[b * width + j] = projected[from + j] + bih[j] + bhh[j] }
+            x.scalars.withUnsafeBufferPointer { xs in
+            (projected ?? []).withUnsafeBufferPointer { all in
+                weights.inputHidden.scalars.withUnsafeBufferPointer { wih in
+                    weights.inputBias.scalars.withUnsafeBufferPointer { bih in
+                        weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
+                            pre.withUnsafeMutableBufferPointer { pre in
+                                Self.projectStep(
+                                    xs.baseAddress!, projected: projected == nil ? nil : all.baseAddress, t: t, n: n,
+                                    length: length, inputSize: inputSize, weights: wih.baseAddress!,
+                                    inputBias: bih.baseAddress!, hiddenBias: bhh.baseAddress!, into: pre.baseAddress!,
+                                    width: width)
+                            }
+                        }
+                    }
+                }
+            }
             }
             h.withUnsafeBufferPointer { h in
                 weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in

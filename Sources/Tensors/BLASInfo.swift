@@ -1,7 +1,8 @@
 internal import CBLAS
 
 /// What the matrix products run on, for benchmark reports: the BLAS library's build configuration, the kernel it
-/// chose for this CPU (`openblas_get_corename()`, e.g. `Haswell`) and its thread count.
+/// chose for this CPU (`openblas_get_corename()`, e.g. `Haswell`) and its thread count (1 once a product has run:
+/// `TensorScalar.gemm` splits products over `WorkerPool` itself).
 public enum BLASInfo {
     /// `OpenBLAS <config>, core <corename>, <threads> threads`.
     public static var description: String {

@@ -10,16 +10,17 @@ extension Tensor where Element: TensorScalar {
         let n = other.shape[other.rank - 1]
         let rows = m == 0 ? 0 : count / m
         precondition(n == 0 || other.count / n == rows, "transposedMatmul of \(shape) and \(other.shape): row counts differ")
-        var result = [Element](repeating: 0, count: m * n)
-        guard m > 0, n > 0, rows > 0 else { return Tensor(shape: [m, n], scalars: result) }
-        scalars.withUnsafeBufferPointer { a in
-            other.scalars.withUnsafeBufferPointer { b in
-                result.withUnsafeMutableBufferPointer { c in
+        guard m > 0, n > 0, rows > 0 else { return Tensor(shape: [m, n], repeating: 0) }
+        // BLAS with beta 0 writes every element of C: no zero-fill first.
+        let result = [Element](unsafeUninitializedCapacity: m * n) { c, initialized in
+            scalars.withUnsafeBufferPointer { a in
+                other.scalars.withUnsafeBufferPointer { b in
                     Element.gemm(
                         transposeA: true, transposeB: false, m: m, n: n, k: rows, alpha: 1,
                         a: a.baseAddress!, lda: m, b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
                 }
             }
+            initialized = m * n
         }
         return Tensor(shape: [m, n], scalars: result)
     }

@@ -4,13 +4,14 @@ public import RealModule
 /// A floating-point type the layers compute in: `Float` (PyTorch's float32) or `Double` (float64).
 ///
 /// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
-/// (`sgemm`/`dgemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
+/// (`sgemm`/`dgemm`, split over the cores by `gemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
 public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
     /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
 
-    /// Row-major `C = alpha * op(A) * op(B) + beta * C`, with `op(A): (m, k)`, `op(B): (k, n)`, `C: (m, n)`.
-    static func gemm(
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C`, with `op(A): (m, k)`, `op(B): (k, n)`, `C: (m, n)`, by one
+    /// BLAS call in the calling thread (OpenBLAS runs single-threaded: `gemm` splits large products over the cores).
+    static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -30,7 +31,7 @@ private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE { flag ? CblasTrans
 extension Float: TensorScalar {
     public static var dtypeName: String { "float32" }
 
-    public static func gemm(
+    public static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -52,7 +53,7 @@ extension Float: TensorScalar {
 extension Double: TensorScalar {
     public static var dtypeName: String { "float64" }
 
-    public static func gemm(
+    public static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int

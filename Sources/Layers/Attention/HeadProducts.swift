@@ -18,13 +18,13 @@ func headScores<S: TensorScalar>(_ q: Tensor<S>, _ k: Tensor<S>, heads: Int) -> 
                     c.initialize(repeating: 0, count: out.count)
                     return
                 }
-                headParallel(n * heads, m: lq, n: lk, k: d) { range in
+                headParallel(n * heads, m: lq, n: lk, k: d) { range, split in
                     for pair in range {
                         let (batch, h) = pair.quotientAndRemainder(dividingBy: heads)
                         S.gemm(
                             transposeA: false, transposeB: true, m: lq, n: lk, k: d, alpha: 1,
                             a: a + batch * lq * e + h * d, lda: e, b: b + batch * lk * e + h * d, ldb: e, beta: 0,
-                            c: c + (batch * heads + h) * lq * lk, ldc: lk)
+                            c: c + (batch * heads + h) * lq * lk, ldc: lk, split: split)
                     }
                 }
             }
@@ -45,13 +45,13 @@ func headContext<S: TensorScalar>(_ attention: Tensor<S>, _ v: Tensor<S>, heads:
                     c.initialize(repeating: 0, count: out.count)
                     return
                 }
-                headParallel(n * heads, m: lq, n: d, k: lk) { range in
+                headParallel(n * heads, m: lq, n: d, k: lk) { range, split in
                     for pair in range {
                         let (batch, h) = pair.quotientAndRemainder(dividingBy: heads)
                         S.gemm(
                             transposeA: false, transposeB: false, m: lq, n: d, k: lk, alpha: 1,
                             a: a + (batch * heads + h) * lq * lk, lda: lk, b: b + batch * lk * e + h * d, ldb: e,
-                            beta: 0, c: c + batch * lq * e + h * d, ldc: e)
+                            beta: 0, c: c + batch * lq * e + h * d, ldc: e, split: split)
                     }
                 }
             }
@@ -59,12 +59,13 @@ func headContext<S: TensorScalar>(_ attention: Tensor<S>, _ v: Tensor<S>, heads:
     }
 }
 
-/// Runs the `count` per-head products of `m x k` by `k x n`: in parallel chunks when BLAS computes each in the calling
-/// thread anyway (`ParallelChunks.blasRunsInline`), one after another with BLAS's own threads otherwise.
-func headParallel(_ count: Int, m: Int, n: Int, k: Int, _ body: (Range<Int>) -> Void) {
-    if count > 1 && ParallelChunks.blasRunsInline(m: m, n: n, k: k) {
-        ParallelChunks.run(count: count, grain: max(1, 65_536 / max(m * n * k, 1)), body)
+/// Runs the `count` per-head products of `m x k` by `k x n`: in parallel chunks of heads, each product in its chunk's
+/// thread, when `ParallelChunks.batchInChunks`; one after another, each split over the cores, otherwise. `body`
+/// gets the heads and whether `gemm` may split.
+func headParallel(_ count: Int, m: Int, n: Int, k: Int, _ body: (Range<Int>, _ split: Bool) -> Void) {
+    if count > 1 && ParallelChunks.batchInChunks(count, m: m, n: n, k: k) {
+        ParallelChunks.run(count: count, grain: max(1, 65_536 / max(m * n * k, 1))) { body($0, false) }
     } else {
-        body(0..<count)
+        body(0..<count, true)
     }
 }
