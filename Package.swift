@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // The data path, one module per stage:
-//   fixture file -> HDF5 (over CHDF5) -> Fixtures (tensors, parameters) -> Layers (over Tensors/CBLAS)
+//   fixture file -> HDF5 (over CHDF5) -> Fixtures (tensors, parameters) -> Layers (over Tensors/CBLAS/CDNNL/CSleef)
 //   -> Replays (a case's recorded configuration drives the layers) -> Comparison -> Report -> `replay`.
 // Baseline (no dependencies) holds the CI gate's error baseline and its rule (docs/GATE.md).
 import PackageDescription
@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(
             name: "CSleef", path: "Sources/CSleef", pkgConfig: "sleef",
             providers: [.apt(["libsleef-dev"])]),
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(
             name: "Tensors",
-            dependencies: ["CBLAS", "CSleef", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["CBLAS", "CDNNL", "CSleef", .product(name: "RealModule", package: "swift-numerics")]),
         .target(
             name: "Layers",
             dependencies: ["Tensors", .product(name: "RealModule", package: "swift-numerics")]),
@@ -55,7 +56,7 @@ let package = Package(
             name: "LayerBenchmark", dependencies: ["Layers", "Tensors", "Fixtures"], path: "Benchmarks/LayerBenchmark"),
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Samples"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensors"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensors", "CSleef"]),
         .testTarget(name: "LayerTests", dependencies: ["Layers", "Tensors"]),
         .testTarget(
             name: "ComparisonTests",

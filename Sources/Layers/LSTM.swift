@@ -67,8 +67,9 @@ public struct LSTM<S: TensorScalar>: Sendable {
     /// and the training forward both call it, so their gates round alike, bit for bit.
     @inlinable
     static func activateGatesInPlace(_ row: UnsafeMutablePointer<S>, d: Int) {
-        for j in 0..<(2 * d) { row[j] = -row[j] }
-        for j in (3 * d)..<(4 * d) { row[j] = -row[j] }
+        let (iAndF, o) = (row, row + 3 * d)
+        for j in 0..<(2 * d) { iAndF[j] = -iAndF[j] }
+        for j in 0..<d { o[j] = -o[j] }
         S.vectorExp(row, row, count: 2 * d)
         S.vectorExp(row + 3 * d, row + 3 * d, count: d)
         S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
@@ -123,18 +124,18 @@ public struct LSTM<S: TensorScalar>: Sendable {
     ) -> (Tensor<S>, Tensor<S>, Tensor<S>) {
         let width = 4 * d
         let inputSize = x.shape[2]
-        // Step t's pre-activations (N, 4D): x_t W_ih^T + b_ih + b_hh (`projectStep`), then += h_{t-1} W_hh^T in place.
-        // One step's buffer, reused: the whole sequence's (N*L, 4D) projection was 117 MB at batch 1024.
-        let projected = Self.projectAllSteps(x, weights: weights.inputHidden, n: n, length: length, width: width)
-        var pre = [S](repeating: 0, count: n * width)
+        // Step t's pre-activations (N, 4D): (x_t W_ih^T + b_ih) + b_hh, then += h_{t-1} W_hh^T in place. When every
+        // step is projected at once (`projectAllSteps`), the biases are added once over all of it and each step's
+        // product accumulates into its rows `t, L+t, ...` of that buffer (leading dimension L*4D); otherwise one
+        // step's buffer is reused (`projectStep`): the whole sequence's projection was 117 MB at batch 1024.
+        var projected = Self.projectAllSteps(x, weights: weights.inputHidden, n: n, length: length, width: width)
+        var pre = [S](repeating: 0, count: projected == nil ? n * width : 0)
         var output = [S](repeating: 0, count: n * length * d)
         var h = h0.scalars
         var c = c0.scalars
         // Rows of the batch are independent: the pointwise part of a step runs in parallel chunks.
         let chunks = min(n, Self.pointwiseChunks)
         x.scalars.withUnsafeBufferPointer { xs in
-        (projected ?? []).withUnsafeBufferPointer { all in
-        pre.withUnsafeMutableBufferPointer { pre in
         weights.inputHidden.scalars.withUnsafeBufferPointer { wih in
         weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
         weights.inputBias.scalars.withUnsafeBufferPointer { bih in
@@ -142,35 +143,45 @@ public struct LSTM<S: TensorScalar>: Sendable {
         h.withUnsafeMutableBufferPointer { h in
         c.withUnsafeMutableBufferPointer { c in
         output.withUnsafeMutableBufferPointer { out in
+        pre.withUnsafeMutableBufferPointer { pre in
+        Self.withOptionalBuffer(&projected) { all in
             let (xs, wih, whh, bih, bhh) = (
                 xs.baseAddress!, wih.baseAddress!, whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
-            let (pre, h, c, out) = (
-                RowPointer(pre.baseAddress!), RowPointer(h.baseAddress!), RowPointer(c.baseAddress!),
-                RowPointer(out.baseAddress!))
+            let (h, c, out) = (RowPointer(h.baseAddress!), RowPointer(c.baseAddress!), RowPointer(out.baseAddress!))
+            if let all { Self.addBiases(all, rows: n * length, width: width, inputBias: bih, hiddenBias: bhh) }
             for t in 0..<length {
-                Self.projectStep(
-                    xs, projected: projected == nil ? nil : all.baseAddress, t: t, n: n, length: length,
-                    inputSize: inputSize, weights: wih, inputBias: bih, hiddenBias: bhh, into: pre.base, width: width)
+                let gates: RowPointer<S>
+                let stride: Int  // between a step's rows
+                if let all {
+                    (gates, stride) = (RowPointer(all + t * width), length * width)
+                } else {
+                    Self.projectStep(
+                        xs, projected: nil, t: t, n: n, length: length, inputSize: inputSize, weights: wih,
+                        inputBias: bih, hiddenBias: bhh, into: pre.baseAddress!, width: width)
+                    (gates, stride) = (RowPointer(pre.baseAddress!), width)
+                }
                 // gates_t += h_{t-1} W_hh^T
                 S.gemm(
                     transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
-                    a: h.base, lda: d, b: whh, ldb: d, beta: 1, c: pre.base, ldc: width)
+                    a: h.base, lda: d, b: whh, ldb: d, beta: 1, c: gates.base, ldc: stride)
                 ParallelChunks.run(chunks: chunks) { chunk in
                     for b in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
-                        let row = pre.base + b * width
+                        let row = gates.base + b * stride
                         let (h, c, out) = (h.base + b * d, c.base + b * d, out.base + (b * length + t) * d)
                         // i, f, o = sigmoid = 1 / (1 + exp(-x)); g = tanh(x); vectorized, in place in the row
                         Self.activateGatesInPlace(row, d: d)
+                        // exp(-x) of i, f, o and tanh(x) of g; pointers per gate, so that the loops vectorize
+                        let (expI, expF, g, expO) = (row, row + d, row + 2 * d, row + 3 * d)
                         for j in 0..<d {
-                            let i = 1 / (1 + row[j])
-                            let f = 1 / (1 + row[d + j])
-                            c[j] = f * c[j] + i * row[2 * d + j]
+                            let i = 1 / (1 + expI[j])
+                            let f = 1 / (1 + expF[j])
+                            c[j] = f * c[j] + i * g[j]
                         }
                         // h = o * tanh(c); tanh(c) goes where g was
-                        S.vectorTanh(c, row + 2 * d, count: d)
+                        S.vectorTanh(c, g, count: d)
                         for j in 0..<d {
-                            let o = 1 / (1 + row[3 * d + j])
-                            let hidden = o * row[2 * d + j]
+                            let o = 1 / (1 + expO[j])
+                            let hidden = o * g[j]
                             h[j] = hidden
                             out[j] = hidden
                         }
@@ -208,12 +219,28 @@ public struct LSTM<S: TensorScalar>: Sendable {
                 transposeA: false, transposeB: true, m: n, n: width, k: inputSize, alpha: 1, a: x + t * inputSize,
                 lda: length * inputSize, b: weights, ldb: inputSize, beta: 0, c: pre, ldc: width)
         }
-        ParallelChunks.run(count: n, grain: max(1, 16_384 / max(width, 1))) { rows in
+        addBiases(pre, rows: n, width: width, inputBias: inputBias, hiddenBias: hiddenBias)
+    }
+
+    /// `r = (r + b_ih) + b_hh` for each of `rows` rows `r` of `pre: (rows, 4D)`, in parallel chunks of rows.
+    static func addBiases(
+        _ pre: UnsafeMutablePointer<S>, rows: Int, width: Int, inputBias: UnsafePointer<S>,
+        hiddenBias: UnsafePointer<S>
+    ) {
+        ParallelChunks.run(count: rows, grain: max(1, 16_384 / max(width, 1))) { rows in
             for b in rows {
                 let r = pre + b * width
                 for j in 0..<width { r[j] = r[j] + inputBias[j] + hiddenBias[j] }
             }
         }
+    }
+
+    /// `body` with the buffer of `array`, or nil when there is none.
+    private static func withOptionalBuffer<R>(
+        _ array: inout [S]?, _ body: (UnsafeMutablePointer<S>?) -> R
+    ) -> R {
+        guard array != nil else { return body(nil) }
+        return array!.withUnsafeMutableBufferPointer { body($0.baseAddress) }
     }
 
     /// How many parallel chunks the pointwise part of a step is split into: one per core.

@@ -1,16 +1,19 @@
 internal import CBLAS
+internal import CDNNL
 public import RealModule
 
 /// A floating-point type the layers compute in: `Float` (PyTorch's float32) or `Double` (float64).
 ///
 /// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
-/// (`sgemm`/`dgemm`, split over the cores by `gemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
+/// (oneDNN's `dnnl_sgemm` or OpenBLAS's `sgemm` for Float, OpenBLAS's `dgemm` for Double; split over the cores by
+/// `gemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
 public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
     /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
 
     /// Row-major `C = alpha * op(A) * op(B) + beta * C`, with `op(A): (m, k)`, `op(B): (k, n)`, `C: (m, n)`, by one
-    /// BLAS call in the calling thread (OpenBLAS runs single-threaded: `gemm` splits large products over the cores).
+    /// library call in the calling thread (oneDNN and OpenBLAS run single-threaded: `gemm` splits large products over
+    /// the cores).
     static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
@@ -44,10 +47,23 @@ extension Float: TensorScalar {
                 alpha, b, Int32(ldb), a, Int32(transposeA ? lda : 1), beta == 0 ? 1 : beta, c, 1)
             return
         }
+        if m * n * k >= oneDNNMinimumWork {
+            // oneDNN's kernels use the CPU's widest vectors (AVX-512 where the CPU has it, at twice the rate
+            // of OpenBLAS's Haswell kernels); it runs in this thread alone. It refuses only malformed arguments,
+            // which the layers never pass; OpenBLAS then computes the same product.
+            let status = cdnnl_sgemm_in_this_thread(
+                transposeA ? 84 : 78, transposeB ? 84 : 78, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b,
+                Int64(ldb), beta, c, Int64(ldc))  // "T" : "N"
+            if status == dnnl_success { return }
+        }
         cblas_sgemm(
             CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// Products with fewer multiply-adds (`m * n * k`) run on OpenBLAS: below about 32^3 oneDNN's per-call work
+    /// costs more than its kernels save (16^3: 1.0 us against OpenBLAS's 0.4 us).
+    @usableFromInline static let oneDNNMinimumWork = 32 * 32 * 32
 }
 
 extension Double: TensorScalar {
