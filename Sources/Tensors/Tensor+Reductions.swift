@@ -15,8 +15,7 @@ extension Tensor where Element: TensorScalar {
             ParallelChunks.run(count: rows, grain: Swift.max(1, 32_768 / width)) { range in
                 for r in range {
                     let row = base + r * width
-                    var maximum = -Element.infinity
-                    for j in 0..<width { maximum = Swift.max(maximum, row[j]) }
+                    let maximum = Element.maximum(row, count: width)
                     for j in 0..<width { row[j] -= maximum }
                     Element.vectorExp(row, row, count: width)
                     var total: Element = 0
@@ -41,8 +40,7 @@ extension Tensor where Element: TensorScalar {
                 var start = 0
                 while start < count {
                     let row = buffer.baseAddress! + start
-                    var maximum = -Element.infinity
-                    for j in 0..<width { maximum = Swift.max(maximum, row[j]) }
+                    let maximum = Element.maximum(row, count: width)
                     for j in 0..<width { e[j] = row[j] - maximum }
                     Element.vectorExp(e.baseAddress!, e.baseAddress!, count: width)
                     var total: Element = 0

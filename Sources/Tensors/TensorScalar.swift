@@ -7,7 +7,7 @@ public import RealModule
 /// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
 /// (oneDNN's `dnnl_sgemm` or OpenBLAS's `sgemm` for Float, OpenBLAS's `dgemm` for Double; split over the cores by
 /// `gemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
-public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable, CustomStringConvertible {
     /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
 
@@ -85,5 +85,31 @@ extension Double: TensorScalar {
         cblas_dgemm(
             CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension TensorScalar {
+    /// The largest of `x[0..<count]` (`-infinity` when empty), over four independent running maxima: the same value
+    /// as a left-to-right `max` for inputs without NaN (a NaN makes a softmax row NaN either way), without the
+    /// one-after-another dependency of a single running maximum.
+    @inlinable
+    public static func maximum(_ x: UnsafePointer<Self>, count: Int) -> Self {
+        var (m0, m1, m2, m3) = (-Self.infinity, -Self.infinity, -Self.infinity, -Self.infinity)
+        var j = 0
+        while j + 4 <= count {
+            let (a, b, c, d) = (x[j], x[j + 1], x[j + 2], x[j + 3])
+            m0 = a > m0 ? a : m0
+            m1 = b > m1 ? b : m1
+            m2 = c > m2 ? c : m2
+            m3 = d > m3 ? d : m3
+            j += 4
+        }
+        while j < count {
+            m0 = x[j] > m0 ? x[j] : m0
+            j += 1
+        }
+        m0 = m1 > m0 ? m1 : m0
+        m2 = m3 > m2 ? m3 : m2
+        return m2 > m0 ? m2 : m0
     }
 }

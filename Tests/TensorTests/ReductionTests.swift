@@ -2,6 +2,21 @@ import Testing
 import Tensors
 
 @Suite struct ReductionTests {
+    /// `TensorScalar.maximum` (four running maxima) finds the largest value wherever it sits, for every length up to
+    /// 3 x 4 + 3 (each lane and the tail), and `-infinity` for none.
+    @Test func maximumFindsTheLargestAtEveryPosition() {
+        #expect(Float.maximum([Float](), count: 0) == -.infinity)
+        for count in 1...15 {
+            for position in 0..<count {
+                var values = (0..<count).map { Double(-$0) - 0.5 }
+                values[position] = 3
+                #expect(Double.maximum(values, count: count) == 3, "count \(count), largest at \(position)")
+                let floats = values.map(Float.init)
+                #expect(Float.maximum(floats, count: count) == 3, "count \(count), largest at \(position)")
+            }
+        }
+    }
+
     @Test func softmaxOfARow() {
         let s = Tensor<Double>(shape: [1, 3], scalars: [0, 0, .log(2)]).softmaxLastAxis()
         #expect(s.scalars == [0.25, 0.25, 0.5])

@@ -40,8 +40,7 @@ public struct CS231nTemporalSoftmaxLoss: Sendable {
             guard v > 0 else { return }
             for row in 0..<(n * length) {
                 let r = buffer.baseAddress! + row * v
-                var maximum = -S.infinity
-                for j in 0..<v { maximum = Swift.max(maximum, r[j]) }
+                let maximum = S.maximum(r, count: v)
                 for j in 0..<v { r[j] -= maximum }
                 S.vectorExp(r, r, count: v)
                 let total = numpyPairwiseSum(UnsafePointer(r), count: v)
