@@ -5,7 +5,7 @@ Benchmarks/LayerBenchmark; tools/benchmark.sh alternates the two. A benchmark, n
     tools/.venv/bin/python tools/bench_layers.py sgemm
 
 Same protocol as the Swift side, one JSON object per line: {"ready": true} after building and warming up; each
-"round" on stdin runs the case R times and prints {"times_ms": [...], "cpu_ms": [...]} (wall and process CPU time); "quit" prints {"peak_rss_mib": ...}.
+"round" on stdin runs the case once untimed, then R times and prints {"times_ms": [...], "cpu_ms": [...]} (wall and process CPU time); "quit" prints {"peak_rss_mib": ...}.
 The models are the replay scripts' own modules (tools/replay_*.py), float32, eval mode (dropout off) except the AAE
 decoder's BatchNorm1d, which runs in train mode. The CaptioningRNN case is the loss and every gradient by autograd
 over the assignment's step loop (tools/replay_cs231n_rnn.py's torch reference), in float32.
@@ -158,6 +158,7 @@ def main() -> None:
             if line.strip() == "quit":
                 break
             times, cpu = [], []
+            body()  # untimed: the round starts warm, as the Swift side's does
             for _ in range(a.repeats):
                 start, cpu_start = time.perf_counter(), time.process_time()
                 body()

@@ -71,6 +71,8 @@ CASES = [
 ]
 
 
+
+
 class Side:
     def __init__(self, command):
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -143,8 +145,8 @@ def main():
     peak = max(swift_gemm["sgemm_2048_gflops"], torch_gemm["sgemm_2048_gflops"])
     print(f"sgemm 2048^3: {swift_gemm['sgemm_2048_gflops']:.0f} GFLOP/s (Swift's BLAS), "
           f"{torch_gemm['sgemm_2048_gflops']:.0f} GFLOP/s ({torch_gemm['library']}); peak reference {peak:.0f} GFLOP/s")
-    print(f"rounds: {a.rounds} interleaved, {a.repeats} calls each; medians over all calls (wall time; CPU: process "
-          f"CPU time of all threads per call, steadier than wall time on a loaded machine)")
+    print(f"rounds: {a.rounds} interleaved, {a.repeats} timed calls each after one untimed; medians over all calls (wall "
+          f"time; CPU: process CPU time of all threads per call, steadier than wall time on a loaded machine)")
     print()
     rows = []
     for name, description, flops in chosen:

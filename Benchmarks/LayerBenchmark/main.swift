@@ -5,7 +5,7 @@
 //
 // Protocol on stdin/stdout (one JSON object per line), so that the driver can alternate the two sides:
 //   after building the model and warming up:  {"ready": true}
-//   "round"  -> runs the case R times          {"times_ms": [...], "cpu_ms": [...]}  (wall and process CPU time)
+//   "round"  -> runs the case once untimed, then R times          {"times_ms": [...], "cpu_ms": [...]}  (wall and process CPU time)
 //   "quit"   -> peak RSS of this process       {"peak_rss_mib": ...}
 // `LayerBenchmark sgemm` prints the machine's 2048^3 sgemm GFLOP/s through the BLAS the package links.
 //
@@ -240,6 +240,7 @@ do {
         if line == "quit" { break }
         var times: [Double] = []
         var cpu: [Double] = []
+        sink += try body()  // untimed: the round starts warm, as the PyTorch side's does
         for _ in 0..<repeats {
             let (start, cpuStart) = (now(), cpuNow())
             sink += try body()
