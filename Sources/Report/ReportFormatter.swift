@@ -40,7 +40,7 @@ public enum ReportFormatter {
             }
             if !result.uncheckedOutputs.isEmpty {
                 notes.append("note \(result.identifier): \(result.checkedOutputs) of \(result.computedOutputs) computed tensors checked; unchecked: "
-                    + result.uncheckedOutputs.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
+                    + uncheckedByReason(result.uncheckedOutputs))
             }
         }
         for result in results where result.status == .failed {
@@ -140,5 +140,17 @@ public enum ReportFormatter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
+    }
+
+    /// The unchecked tensors, those with the same reason named together once:
+    /// `a, b (reason one); c (reason two)`, in name order of each reason's first tensor.
+    public static func uncheckedByReason(_ unchecked: [String: String]) -> String {
+        var order: [String] = []
+        var names: [String: [String]] = [:]
+        for (name, reason) in unchecked.sorted(by: { $0.key < $1.key }) {
+            if names[reason] == nil { order.append(reason) }
+            names[reason, default: []].append(name)
+        }
+        return order.map { "\(names[$0]!.joined(separator: ", ")) (\($0))" }.joined(separator: "; ")
     }
 }

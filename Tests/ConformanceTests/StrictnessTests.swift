@@ -37,6 +37,11 @@ import Testing
         #expect(message.contains("position 0 holds 'hn'"), "\(message)")
     }
 
+    @Test func uncheckedOutputsWithOneReasonAreNamedTogether() {
+        let text = ReportFormatter.uncheckedByReason(["b.w": "too large", "a.w": "too large", "c": "never printed"])
+        #expect(text == "a.w, b.w (too large); c (never printed)")
+    }
+
     @Test func anUncheckedOutputNeedsAReasonAndIsCounted() throws {
         var fixture = TinyFixture(outputs: ["rnn_out", "hn"])
         fixture.edit = { _, group in try group.writeStringAttribute("unchecked_outputs", #"{"cn": "the notebook never prints it"}"#) }
