@@ -2,14 +2,16 @@ internal import CBLAS
 
 extension TensorScalar {
     /// Row-major `C = alpha * op(A) * op(B) + beta * C` (see `blasGemm`), split over the cores when large: the rows
-    /// of C or its columns, whichever split packs less of the operands twice, in blocks aligned to 32. As with
-    /// OpenBLAS's own threads, an element can differ from one call's in the last bits (OpenBLAS's summation order
-    /// depends on the shape of the block it computes); the parts never depend on timing. Small products
+    /// of C or its columns, whichever split packs less of the operands twice, in blocks aligned to 32. As with a
+    /// library's own threads, an element can differ from one call's in the last bits (the summation order of
+    /// OpenBLAS's and oneDNN's kernels depends on the shape of the block they compute); the parts never depend on
+    /// timing. Small products
     /// (`ParallelChunks.blasRunsInline`) run in the calling thread, and so does every product when `split` is false
     /// (inside a parallel chunk).
     ///
     /// OpenBLAS itself is kept at one thread, so that its idle workers do not spin (`sched_yield`) against the
-    /// package's own parallel chunks, a quarter of the CPU time of the attention layers when both pools were alive.
+    /// package's own parallel chunks, a quarter of the CPU time of the attention layers when both pools were alive;
+    /// oneDNN runs in its calling thread alone too (`Sources/CDNNL/shim.h`).
     @inlinable
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,

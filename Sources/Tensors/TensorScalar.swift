@@ -7,7 +7,7 @@ public import RealModule
 /// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
 /// (oneDNN's `dnnl_sgemm` or OpenBLAS's `sgemm` for Float, OpenBLAS's `dgemm` for Double; split over the cores by
 /// `gemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable, CustomStringConvertible {
+public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
     /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
 
