@@ -48,7 +48,7 @@ extension LSTM {
     }
 
     /// The forward pass of `callAsFunction`, keeping what `backward` needs. The arithmetic is the forward's, in the
-    /// same order (`x W_ih^T + b_ih + b_hh`, then `+= h W_hh^T`), so `tape.output` equals `callAsFunction`'s result.
+    /// same order (`x W_ih^T`, `+= h W_hh^T`, then `+ b_ih`, `+ b_hh`), so `tape.output` equals `callAsFunction`'s result.
     public func forwardForTraining(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Tape {
         let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
         let d = hiddenSize
@@ -126,16 +126,11 @@ extension LSTM {
             x.scalars.withUnsafeBufferPointer { xs in
             (projected ?? []).withUnsafeBufferPointer { all in
                 weights.inputHidden.scalars.withUnsafeBufferPointer { wih in
-                    weights.inputBias.scalars.withUnsafeBufferPointer { bih in
-                        weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
-                            pre.withUnsafeMutableBufferPointer { pre in
-                                Self.projectStep(
-                                    xs.baseAddress!, projected: projected == nil ? nil : all.baseAddress, t: t, n: n,
-                                    length: length, inputSize: inputSize, weights: wih.baseAddress!,
-                                    inputBias: bih.baseAddress!, hiddenBias: bhh.baseAddress!, into: pre.baseAddress!,
-                                    width: width)
-                            }
-                        }
+                    pre.withUnsafeMutableBufferPointer { pre in
+                        Self.projectStep(
+                            xs.baseAddress!, projected: projected == nil ? nil : all.baseAddress, t: t, n: n,
+                            length: length, inputSize: inputSize, weights: wih.baseAddress!,
+                            into: pre.baseAddress!, width: width)
                     }
                 }
             }
@@ -157,7 +152,12 @@ extension LSTM {
                     for b in 0..<n {
                         let row = pre.baseAddress! + b * width
                         let at = (b * length + t)
-                        Self.activateGatesInPlace(row, d: d)
+                        weights.inputBias.scalars.withUnsafeBufferPointer { bih in
+                            weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
+                                Self.activateGatesInPlace(
+                                    row, d: d, inputBias: bih.baseAddress!, hiddenBias: bhh.baseAddress!)
+                            }
+                        }
                         for j in 0..<d {
                             let i = 1 / (1 + row[j])
                             let f = 1 / (1 + row[d + j])

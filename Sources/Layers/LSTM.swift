@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Per layer `k` and step `t`, with PyTorch's gate order i, f, g, o in the rows of `weight_ih_l{k}`/`weight_hh_l{k}`:
 ///
-///     [i f g o] = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
+///     [i f g o] = ((x_t W_ih^T + h_{t-1} W_hh^T) + b_ih) + b_hh
 ///     i, f, o = sigmoid(.), g = tanh(.)
 ///     c_t = f * c_{t-1} + i * g,    h_t = o * tanh(c_t)
 ///
@@ -62,17 +62,25 @@ public struct LSTM<S: TensorScalar>: Sendable {
         layers.reduce(0) { $0 + $1.inputHidden.count + $1.hiddenHidden.count + $1.inputBias.count + $1.hiddenBias.count }
     }
 
-    /// The gate nonlinearities in place in one pre-activation row `[i f g o]` of `4D`: the i, f, o slots become
-    /// `exp(-x)` (the caller forms the sigmoid `1 / (1 + exp(-x))`), the g slot `tanh(x)`, vectorized. The inference
-    /// and the training forward both call it, so their gates round alike, bit for bit.
+    /// The gate nonlinearities in place in one row `[i f g o]` of `4D` holding `x_t W_ih^T + h_{t-1} W_hh^T`: each
+    /// slot first takes its biases, `a = (row + b_ih) + b_hh`; then the i, f, o slots become `exp(-a)` (the caller
+    /// forms the sigmoid `1 / (1 + exp(-a))`), the g slot `tanh(a)`, vectorized. The biases are added here, where the
+    /// row is in cache for its step, rather than in a pass of their own over the whole sequence's projection. The
+    /// inference and the training forward both call it, so their gates round alike, bit for bit.
     @inlinable
-    static func activateGatesInPlace(_ row: UnsafeMutablePointer<S>, d: Int) {
-        let (iAndF, o) = (row, row + 3 * d)
-        for j in 0..<(2 * d) { iAndF[j] = -iAndF[j] }
-        for j in 0..<d { o[j] = -o[j] }
+    static func activateGatesInPlace(
+        _ row: UnsafeMutablePointer<S>, d: Int, inputBias: UnsafePointer<S>, hiddenBias: UnsafePointer<S>
+    ) {
+        // Pointers per gate, so that the loops vectorize.
+        let (iAndF, bihIF, bhhIF) = (row, inputBias, hiddenBias)
+        for j in 0..<(2 * d) { iAndF[j] = -((iAndF[j] + bihIF[j]) + bhhIF[j]) }
+        let (g, bihG, bhhG) = (row + 2 * d, inputBias + 2 * d, hiddenBias + 2 * d)
+        for j in 0..<d { g[j] = (g[j] + bihG[j]) + bhhG[j] }
+        let (o, bihO, bhhO) = (row + 3 * d, inputBias + 3 * d, hiddenBias + 3 * d)
+        for j in 0..<d { o[j] = -((o[j] + bihO[j]) + bhhO[j]) }
         S.vectorExp(row, row, count: 2 * d)
-        S.vectorExp(row + 3 * d, row + 3 * d, count: d)
-        S.vectorTanh(row + 2 * d, row + 2 * d, count: d)
+        S.vectorExp(o, o, count: d)
+        S.vectorTanh(g, g, count: d)
     }
 
     /// Checks `x: (N, L, Q)` (non-empty) and the optional states `h0`, `c0: (K, N, D)`; zeros where none is given.
@@ -124,10 +132,10 @@ public struct LSTM<S: TensorScalar>: Sendable {
     ) -> (Tensor<S>, Tensor<S>, Tensor<S>) {
         let width = 4 * d
         let inputSize = x.shape[2]
-        // Step t's pre-activations (N, 4D): (x_t W_ih^T + b_ih) + b_hh, then += h_{t-1} W_hh^T in place. When every
-        // step is projected at once (`projectAllSteps`), the biases are added once over all of it and each step's
-        // product accumulates into its rows `t, L+t, ...` of that buffer (leading dimension L*4D); otherwise one
-        // step's buffer is reused (`projectStep`): the whole sequence's projection was 117 MB at batch 1024.
+        // Step t's pre-activations (N, 4D): x_t W_ih^T, then += h_{t-1} W_hh^T in place, then the biases (in
+        // `activateGatesInPlace`). When every step is projected at once (`projectAllSteps`), each step's product
+        // accumulates into its rows `t, L+t, ...` of that buffer (leading dimension L*4D); otherwise one step's
+        // buffer is reused (`projectStep`): the whole sequence's projection was 117 MB at batch 1024.
         var projected = Self.projectAllSteps(x, weights: weights.inputHidden, n: n, length: length, width: width)
         var pre = [S](repeating: 0, count: projected == nil ? n * width : 0)
         var output = [S](repeating: 0, count: n * length * d)
@@ -148,7 +156,6 @@ public struct LSTM<S: TensorScalar>: Sendable {
             let (xs, wih, whh, bih, bhh) = (
                 xs.baseAddress!, wih.baseAddress!, whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
             let (h, c, out) = (RowPointer(h.baseAddress!), RowPointer(c.baseAddress!), RowPointer(out.baseAddress!))
-            if let all { Self.addBiases(all, rows: n * length, width: width, inputBias: bih, hiddenBias: bhh) }
             for t in 0..<length {
                 let gates: RowPointer<S>
                 let stride: Int  // between a step's rows
@@ -157,7 +164,7 @@ public struct LSTM<S: TensorScalar>: Sendable {
                 } else {
                     Self.projectStep(
                         xs, projected: nil, t: t, n: n, length: length, inputSize: inputSize, weights: wih,
-                        inputBias: bih, hiddenBias: bhh, into: pre.baseAddress!, width: width)
+                        into: pre.baseAddress!, width: width)
                     (gates, stride) = (RowPointer(pre.baseAddress!), width)
                 }
                 // gates_t += h_{t-1} W_hh^T
@@ -168,9 +175,9 @@ public struct LSTM<S: TensorScalar>: Sendable {
                     for b in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
                         let row = gates.base + b * stride
                         let (h, c, out) = (h.base + b * d, c.base + b * d, out.base + (b * length + t) * d)
-                        // i, f, o = sigmoid = 1 / (1 + exp(-x)); g = tanh(x); vectorized, in place in the row
-                        Self.activateGatesInPlace(row, d: d)
-                        // exp(-x) of i, f, o and tanh(x) of g; pointers per gate, so that the loops vectorize
+                        // i, f, o = sigmoid(a) = 1 / (1 + exp(-a)); g = tanh(a); vectorized, in place in the row
+                        Self.activateGatesInPlace(row, d: d, inputBias: bih, hiddenBias: bhh)
+                        // exp(-a) of i, f, o and tanh(a) of g; pointers per gate, so that the loops vectorize
                         let (expI, expF, g, expO) = (row, row + d, row + 2 * d, row + 3 * d)
                         for j in 0..<d {
                             let i = 1 / (1 + expI[j])
@@ -203,14 +210,12 @@ public struct LSTM<S: TensorScalar>: Sendable {
         n * length * width <= 1 << 23 ? x.reshaped([n * length, -1]).matmul(weights, transposeOther: true).scalars : nil
     }
 
-    /// Step `t`'s pre-activations before the recurrence, `pre (N, 4D) = (x_t W_ih^T + b_ih) + b_hh`: `x_t W_ih^T` is
-    /// rows `t, L + t, ...` of `projected` (`projectAllSteps`), or when nil one product over those rows of
-    /// `x: (N*L, in)` with `weights: (4D, in)`. The inference and the training forward both call it, so that their
-    /// gates round alike.
+    /// Step `t`'s input projection, `pre (N, 4D) = x_t W_ih^T`: rows `t, L + t, ...` of `projected`
+    /// (`projectAllSteps`), or when nil one product over those rows of `x: (N*L, in)` with `weights: (4D, in)`. The
+    /// inference and the training forward both call it, so that their gates round alike.
     static func projectStep(
         _ x: UnsafePointer<S>, projected: UnsafePointer<S>?, t: Int, n: Int, length: Int, inputSize: Int,
-        weights: UnsafePointer<S>, inputBias: UnsafePointer<S>, hiddenBias: UnsafePointer<S>,
-        into pre: UnsafeMutablePointer<S>, width: Int
+        weights: UnsafePointer<S>, into pre: UnsafeMutablePointer<S>, width: Int
     ) {
         if let projected {
             for b in 0..<n { (pre + b * width).update(from: projected + (b * length + t) * width, count: width) }
@@ -218,20 +223,6 @@ public struct LSTM<S: TensorScalar>: Sendable {
             S.gemm(
                 transposeA: false, transposeB: true, m: n, n: width, k: inputSize, alpha: 1, a: x + t * inputSize,
                 lda: length * inputSize, b: weights, ldb: inputSize, beta: 0, c: pre, ldc: width)
-        }
-        addBiases(pre, rows: n, width: width, inputBias: inputBias, hiddenBias: hiddenBias)
-    }
-
-    /// `r = (r + b_ih) + b_hh` for each of `rows` rows `r` of `pre: (rows, 4D)`, in parallel chunks of rows.
-    static func addBiases(
-        _ pre: UnsafeMutablePointer<S>, rows: Int, width: Int, inputBias: UnsafePointer<S>,
-        hiddenBias: UnsafePointer<S>
-    ) {
-        ParallelChunks.run(count: rows, grain: max(1, 16_384 / max(width, 1))) { rows in
-            for b in rows {
-                let r = pre + b * width
-                for j in 0..<width { r[j] = r[j] + inputBias[j] + hiddenBias[j] }
-            }
         }
     }
 
