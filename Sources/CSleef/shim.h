@@ -110,3 +110,5 @@ CSLEEF_SCALAR(tanh, Sleef_tanhf_u35, Sleef_tanh_u10)
 CSLEEF_SCALAR(erf, Sleef_erff_u10, Sleef_erf_u10)
 CSLEEF_SCALAR(log, Sleef_logf_u10, Sleef_log_u10)
 #endif
+
+#include "lstm_cell.h"

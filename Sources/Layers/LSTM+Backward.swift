@@ -47,25 +47,11 @@ extension LSTM {
         }
     }
 
-    /// The forward pass of `callAsFunction`, keeping what `backward` needs. The arithmetic is the forward's, in the
-    /// same order (`x W_ih^T`, `+= h W_hh^T`, then `+ b_ih`, `+ b_hh`), so `tape.output` equals `callAsFunction`'s result.
+    /// The forward pass of `callAsFunction`, keeping what `backward` needs: the same code (`LSTM.run`), so
+    /// `tape.output` equals `callAsFunction`'s result bit for bit.
     public func forwardForTraining(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Tape {
-        let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
-        let d = hiddenSize
-        var sequence = x
-        var saved: [Tape.Layer] = []
-        for (k, weights) in layers.enumerated() {
-            let layer = Self.trainingLayer(
-                sequence, weights: weights, h0: h0.select(axis: 0, k), c0: c0.select(axis: 0, k), n: n, length: length, d: d)
-            saved.append(layer)
-            sequence = layer.hidden
-        }
-        let last = { (t: Tensor<S>) in t.select(axis: 1, length - 1).reshaped([1, n, d]) }
-        let output = Output(
-            output: sequence,
-            hn: Tensor.concatenated(saved.map { last($0.hidden) }, axis: 0),
-            cn: Tensor.concatenated(saved.map { last($0.cells) }, axis: 0))
-        return Tape(output: output, layers: saved)
+        let (output, layers) = try run(x, h0: h0, c0: c0, keepingTape: true)
+        return Tape(output: output, layers: layers)
     }
 
     /// Backpropagation through time over every layer, from the top one down.
@@ -106,83 +92,6 @@ extension LSTM {
         }
         return Gradients(
             dx: upstream, dh0: Tensor.concatenated(dh0, axis: 0), dc0: Tensor.concatenated(dc0, axis: 0), layers: grads)
-    }
-
-    /// One layer forward, saving gates and states: `x: (N, L, in)`, `h0, c0: (N, D)`.
-    private static func trainingLayer(
-        _ x: Tensor<S>, weights: LayerWeights, h0: Tensor<S>, c0: Tensor<S>, n: Int, length: Int, d: Int
-    ) -> Tape.Layer {
-        let width = 4 * d
-        var gates = [S](repeating: 0, count: n * length * width)
-        var cells = [S](repeating: 0, count: n * length * d)
-        var hidden = [S](repeating: 0, count: n * length * d)
-        var h = h0.scalars
-        var c = c0.scalars
-        var pre = [S](repeating: 0, count: n * width)
-        var scratch = [S](repeating: 0, count: max(d, 1))
-        let inputSize = x.shape[2]
-        let projected = Self.projectAllSteps(x, weights: weights.inputHidden, n: n, length: length, width: width)
-        for t in 0..<length {
-            x.scalars.withUnsafeBufferPointer { xs in
-            (projected ?? []).withUnsafeBufferPointer { all in
-                weights.inputHidden.scalars.withUnsafeBufferPointer { wih in
-                    pre.withUnsafeMutableBufferPointer { pre in
-                        Self.projectStep(
-                            xs.baseAddress!, projected: projected == nil ? nil : all.baseAddress, t: t, n: n,
-                            length: length, inputSize: inputSize, weights: wih.baseAddress!,
-                            into: pre.baseAddress!, width: width)
-                    }
-                }
-            }
-            }
-            h.withUnsafeBufferPointer { h in
-                weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
-                    pre.withUnsafeMutableBufferPointer { g in
-                        S.gemm(
-                            transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
-                            a: h.baseAddress!, lda: d, b: whh.baseAddress!, ldb: d, beta: 1, c: g.baseAddress!, ldc: width)
-                    }
-                }
-            }
-            // The gates exactly as the inference forward (`LSTM.runLayer`) computes them, with the vectorized exp and
-            // tanh, so that the training forward's outputs are the inference outputs bit for bit.
-            pre.withUnsafeMutableBufferPointer { pre in
-                scratch.withUnsafeMutableBufferPointer { tanhCell in
-                    let tanhCell = tanhCell.baseAddress!
-                    for b in 0..<n {
-                        let row = pre.baseAddress! + b * width
-                        let at = (b * length + t)
-                        weights.inputBias.scalars.withUnsafeBufferPointer { bih in
-                            weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
-                                Self.activateGatesInPlace(
-                                    row, d: d, inputBias: bih.baseAddress!, hiddenBias: bhh.baseAddress!)
-                            }
-                        }
-                        for j in 0..<d {
-                            let i = 1 / (1 + row[j])
-                            let f = 1 / (1 + row[d + j])
-                            let g = row[2 * d + j]
-                            let cell = f * c[b * d + j] + i * g
-                            c[b * d + j] = cell
-                            (gates[at * width + j], gates[at * width + d + j], gates[at * width + 2 * d + j]) = (i, f, g)
-                            cells[at * d + j] = cell
-                        }
-                        c.withUnsafeBufferPointer { c in S.vectorTanh(c.baseAddress! + b * d, tanhCell, count: d) }
-                        for j in 0..<d {
-                            let o = 1 / (1 + row[3 * d + j])
-                            let hid = o * tanhCell[j]
-                            h[b * d + j] = hid
-                            gates[at * width + 3 * d + j] = o
-                            hidden[at * d + j] = hid
-                        }
-                    }
-                }
-            }
-        }
-        return Tape.Layer(
-            input: x, gates: Tensor(shape: [n, length, width], scalars: gates),
-            cells: Tensor(shape: [n, length, d], scalars: cells), hidden: Tensor(shape: [n, length, d], scalars: hidden),
-            h0: h0, c0: c0)
     }
 
     /// One layer backward: `dOut: (N, L, D)` -> `dx: (N, L, in)`, the layer's weight gradients, `dh0`, `dc0: (N, D)`.

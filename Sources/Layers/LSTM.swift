@@ -62,27 +62,6 @@ public struct LSTM<S: TensorScalar>: Sendable {
         layers.reduce(0) { $0 + $1.inputHidden.count + $1.hiddenHidden.count + $1.inputBias.count + $1.hiddenBias.count }
     }
 
-    /// The gate nonlinearities in place in one row `[i f g o]` of `4D` holding `x_t W_ih^T + h_{t-1} W_hh^T`: each
-    /// slot first takes its biases, `a = (row + b_ih) + b_hh`; then the i, f, o slots become `exp(-a)` (the caller
-    /// forms the sigmoid `1 / (1 + exp(-a))`), the g slot `tanh(a)`, vectorized. The biases are added here, where the
-    /// row is in cache for its step, rather than in a pass of their own over the whole sequence's projection. The
-    /// inference and the training forward both call it, so their gates round alike, bit for bit.
-    @inlinable
-    static func activateGatesInPlace(
-        _ row: UnsafeMutablePointer<S>, d: Int, inputBias: UnsafePointer<S>, hiddenBias: UnsafePointer<S>
-    ) {
-        // Pointers per gate, so that the loops vectorize.
-        let (iAndF, bihIF, bhhIF) = (row, inputBias, hiddenBias)
-        for j in 0..<(2 * d) { iAndF[j] = -((iAndF[j] + bihIF[j]) + bhhIF[j]) }
-        let (g, bihG, bhhG) = (row + 2 * d, inputBias + 2 * d, hiddenBias + 2 * d)
-        for j in 0..<d { g[j] = (g[j] + bihG[j]) + bhhG[j] }
-        let (o, bihO, bhhO) = (row + 3 * d, inputBias + 3 * d, hiddenBias + 3 * d)
-        for j in 0..<d { o[j] = -((o[j] + bihO[j]) + bhhO[j]) }
-        S.vectorExp(row, row, count: 2 * d)
-        S.vectorExp(o, o, count: d)
-        S.vectorTanh(g, g, count: d)
-    }
-
     /// Checks `x: (N, L, Q)` (non-empty) and the optional states `h0`, `c0: (K, N, D)`; zeros where none is given.
     @usableFromInline
     func checkedInput(
@@ -103,143 +82,153 @@ public struct LSTM<S: TensorScalar>: Sendable {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func callAsFunction(_ x: Tensor<S>, h0: Tensor<S>? = nil, c0: Tensor<S>? = nil) throws(LayerError) -> Output {
-        let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
-        let d = hiddenSize
-
-        var sequence = x
-        var hn: [Tensor<S>] = []
-        var cn: [Tensor<S>] = []
-        for (k, weights) in layers.enumerated() {
-            let (out, h, c) = Self.runLayer(
-                sequence, weights: weights, h0: h0.select(axis: 0, k), c0: c0.select(axis: 0, k),
-                n: n, length: length, d: d)
-            sequence = out
-            hn.append(h)
-            cn.append(c)
-        }
-        return Output(
-            output: sequence,
-            hn: Tensor.concatenated(hn.map { $0.reshaped([1, n, d]) }, axis: 0),
-            cn: Tensor.concatenated(cn.map { $0.reshaped([1, n, d]) }, axis: 0))
+        try run(x, h0: h0, c0: c0, keepingTape: false).output
     }
 
-    /// One layer over the whole sequence: `x: (N, L, in), h0, c0: (N, D) -> (N, L, D), hn, cn: (N, D)`.
-    /// Pre-specialized: callers across modules are generic over `S`, and the step loop must not pay for that.
+    /// The forward pass shared by `callAsFunction` and `forwardForTraining` (which keeps the tape), so that both
+    /// compute every value the same way, bit for bit.
+    ///
+    /// Rows of the batch never meet: the cores take blocks of rows (`rowBlocks`) and each runs the whole recurrence,
+    /// every layer, for its block, with no hand-off between steps; a batch too small to split (under 64 rows) runs in
+    /// the calling thread, its products split over the cores instead.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    private static func runLayer(
-        _ x: Tensor<S>, weights: LayerWeights, h0: Tensor<S>, c0: Tensor<S>, n: Int, length: Int, d: Int
-    ) -> (Tensor<S>, Tensor<S>, Tensor<S>) {
+    @usableFromInline
+    func run(
+        _ x: Tensor<S>, h0: Tensor<S>?, c0: Tensor<S>?, keepingTape: Bool
+    ) throws(LayerError) -> (output: Output, tape: [Tape.Layer]) {
+        let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
+        let (d, layerCount) = (hiddenSize, numLayers)
+        let (sequence, state) = (n * length * d, n * d)
+        // Every layer's outputs h_t, (N, L, D) each. Without the tape only two are alive at a time: layer k writes
+        // slot (K - 1 - k) % 2, so the last layer's is slot 0, and the array is cut to it at the end (no copy).
+        let slots = keepingTape ? layerCount : min(layerCount, 2)
+        let slot = { (k: Int) in keepingTape ? k : (layerCount - 1 - k) % 2 }
+        var hidden = Self.uninitialized(slots * sequence)
+        var gates = Self.uninitialized(keepingTape ? layerCount * n * length * 4 * d : 0)
+        var cells = Self.uninitialized(keepingTape ? layerCount * sequence : 0)
+        var hn = h0.scalars  // (K, N, D): layer k's h_0, then its h_L
+        var cn = c0.scalars
+        let blocks = Self.rowBlocks(n, d: d)
+        x.scalars.withUnsafeBufferPointer { x in
+        hidden.withUnsafeMutableBufferPointer { hidden in
+        gates.withUnsafeMutableBufferPointer { gates in
+        cells.withUnsafeMutableBufferPointer { cells in
+        hn.withUnsafeMutableBufferPointer { hn in
+        cn.withUnsafeMutableBufferPointer { cn in
+            let (x, hidden, hn, cn) = (x.baseAddress!, hidden.baseAddress!, hn.baseAddress!, cn.baseAddress!)
+            let (gates, cells) = keepingTape ? (gates.baseAddress, cells.baseAddress) : (nil, nil)
+            ParallelChunks.run(chunks: blocks.count) { chunk in
+                let rows = blocks[chunk]
+                for (k, weights) in layers.enumerated() {
+                    let inputSize = k == 0 ? self.inputSize : d
+                    let input = k == 0 ? UnsafePointer(x) : UnsafePointer(hidden + slot(k - 1) * sequence)
+                    Self.runLayer(
+                        weights, input: input + rows.lowerBound * length * inputSize, inputSize: inputSize,
+                        rows: rows.count, length: length, d: d,
+                        h: hn + k * state + rows.lowerBound * d, c: cn + k * state + rows.lowerBound * d,
+                        output: hidden + slot(k) * sequence + rows.lowerBound * length * d,
+                        gates: gates.map { $0 + (k * n + rows.lowerBound) * length * 4 * d },
+                        cells: cells.map { $0 + k * sequence + rows.lowerBound * length * d },
+                        split: blocks.count == 1)
+                }
+            }
+        }}}}}}
+        let stateShape = [layerCount, n, d]
+        let layerOf = { (array: [S], k: Int, size: Int, shape: [Int]) in
+            Tensor(shape: shape, scalars: Array(array[(k * size)..<((k + 1) * size)]))
+        }
+        var tape: [Tape.Layer] = []
+        if keepingTape {
+            for k in 0..<layerCount {
+                tape.append(Tape.Layer(
+                    input: k == 0 ? x : tape[k - 1].hidden,
+                    gates: layerOf(gates, k, n * length * 4 * d, [n, length, 4 * d]),
+                    cells: layerOf(cells, k, sequence, [n, length, d]),
+                    hidden: layerOf(hidden, k, sequence, [n, length, d]),
+                    h0: h0.select(axis: 0, k), c0: c0.select(axis: 0, k)))
+            }
+        }
+        let output = keepingTape ? tape[layerCount - 1].hidden : {
+            hidden.removeLast(hidden.count - sequence)  // slot 0 holds the last layer's outputs
+            return Tensor(shape: [n, length, d], scalars: hidden)
+        }()
+        return (Output(output: output, hn: Tensor(shape: stateShape, scalars: hn),
+                       cn: Tensor(shape: stateShape, scalars: cn)), tape)
+    }
+
+    /// One layer over a block of `rows` batch rows, all steps: `input: (rows, L, in)`, `h, c: (rows, D)` (h_0 and c_0
+    /// in, h_L and c_L out), `output: (rows, L, D)`; with the tape, `gates: (rows, L, 4D)` activated and
+    /// `cells: (rows, L, D)`. Pre-specialized: callers across modules are generic over `S`.
+    ///
+    /// The input projection of every step is one GEMM, `(rows*L, 4D) = input W_ih^T`, when it has at most 2^23
+    /// elements (32 MiB of Float; else one per step into a reused `(rows, 4D)` buffer: it was 117 MB at batch 1024),
+    /// and each step's `h_{t-1} W_hh^T` accumulates into its rows `t, L+t, ...` (beta 1, leading dimension `L*4D`),
+    /// reading `h_{t-1}` in place from the outputs. `TensorScalar.lstmCell` then adds the biases and applies the
+    /// gates, row by row, while the step's rows are in cache: `((x W_ih^T + h W_hh^T) + b_ih) + b_hh`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func runLayer(
+        _ weights: LayerWeights, input: UnsafePointer<S>, inputSize: Int, rows n: Int, length: Int, d: Int,
+        h: UnsafeMutablePointer<S>, c: UnsafeMutablePointer<S>, output: UnsafeMutablePointer<S>,
+        gates tapeGates: UnsafeMutablePointer<S>?, cells tapeCells: UnsafeMutablePointer<S>?, split: Bool
+    ) {
         let width = 4 * d
-        let inputSize = x.shape[2]
-        // Step t's pre-activations (N, 4D): x_t W_ih^T, then += h_{t-1} W_hh^T in place, then the biases (in
-        // `activateGatesInPlace`). When every step is projected at once (`projectAllSteps`), each step's product
-        // accumulates into its rows `t, L+t, ...` of that buffer (leading dimension L*4D); otherwise one step's
-        // buffer is reused (`projectStep`): the whole sequence's projection was 117 MB at batch 1024.
-        var projected = Self.projectAllSteps(x, weights: weights.inputHidden, n: n, length: length, width: width)
-        var pre = [S](repeating: 0, count: projected == nil ? n * width : 0)
-        var output = [S](repeating: 0, count: n * length * d)
-        var h = h0.scalars
-        var c = c0.scalars
-        // Rows of the batch are independent: the pointwise part of a step runs in parallel chunks.
-        let chunks = min(n, Self.pointwiseChunks)
-        x.scalars.withUnsafeBufferPointer { xs in
+        let allSteps = n * length * width <= 1 << 23
+        let projected = UnsafeMutablePointer<S>.allocate(capacity: (allSteps ? n * length : n) * width)
+        defer { projected.deallocate() }
         weights.inputHidden.scalars.withUnsafeBufferPointer { wih in
         weights.hiddenHidden.scalars.withUnsafeBufferPointer { whh in
         weights.inputBias.scalars.withUnsafeBufferPointer { bih in
         weights.hiddenBias.scalars.withUnsafeBufferPointer { bhh in
-        h.withUnsafeMutableBufferPointer { h in
-        c.withUnsafeMutableBufferPointer { c in
-        output.withUnsafeMutableBufferPointer { out in
-        pre.withUnsafeMutableBufferPointer { pre in
-        Self.withOptionalBuffer(&projected) { all in
-            let (xs, wih, whh, bih, bhh) = (
-                xs.baseAddress!, wih.baseAddress!, whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
-            let (h, c, out) = (RowPointer(h.baseAddress!), RowPointer(c.baseAddress!), RowPointer(out.baseAddress!))
-            for t in 0..<length {
-                let gates: RowPointer<S>
-                let stride: Int  // between a step's rows
-                if let all {
-                    (gates, stride) = (RowPointer(all + t * width), length * width)
-                } else {
-                    Self.projectStep(
-                        xs, projected: nil, t: t, n: n, length: length, inputSize: inputSize, weights: wih,
-                        into: pre.baseAddress!, width: width)
-                    (gates, stride) = (RowPointer(pre.baseAddress!), width)
-                }
-                // gates_t += h_{t-1} W_hh^T
+            let (wih, whh, bih, bhh) = (wih.baseAddress!, whh.baseAddress!, bih.baseAddress!, bhh.baseAddress!)
+            if allSteps {
                 S.gemm(
-                    transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1,
-                    a: h.base, lda: d, b: whh, ldb: d, beta: 1, c: gates.base, ldc: stride)
-                ParallelChunks.run(chunks: chunks) { chunk in
-                    for b in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
-                        let row = gates.base + b * stride
-                        let (h, c, out) = (h.base + b * d, c.base + b * d, out.base + (b * length + t) * d)
-                        // i, f, o = sigmoid(a) = 1 / (1 + exp(-a)); g = tanh(a); vectorized, in place in the row
-                        Self.activateGatesInPlace(row, d: d, inputBias: bih, hiddenBias: bhh)
-                        // exp(-a) of i, f, o and tanh(a) of g; pointers per gate, so that the loops vectorize
-                        let (expI, expF, g, expO) = (row, row + d, row + 2 * d, row + 3 * d)
-                        for j in 0..<d {
-                            let i = 1 / (1 + expI[j])
-                            let f = 1 / (1 + expF[j])
-                            c[j] = f * c[j] + i * g[j]
-                        }
-                        // h = o * tanh(c); tanh(c) goes where g was
-                        S.vectorTanh(c, g, count: d)
-                        for j in 0..<d {
-                            let o = 1 / (1 + expO[j])
-                            let hidden = o * g[j]
-                            h[j] = hidden
-                            out[j] = hidden
-                        }
+                    transposeA: false, transposeB: true, m: n * length, n: width, k: inputSize, alpha: 1, a: input,
+                    lda: inputSize, b: wih, ldb: inputSize, beta: 0, c: projected, ldc: width, split: split)
+            }
+            for t in 0..<length {
+                let (pre, stride) = allSteps ? (projected + t * width, length * width) : (projected, width)
+                if !allSteps {
+                    S.gemm(
+                        transposeA: false, transposeB: true, m: n, n: width, k: inputSize, alpha: 1,
+                        a: input + t * inputSize, lda: length * inputSize, b: wih, ldb: inputSize, beta: 0,
+                        c: projected, ldc: width, split: split)
+                }
+                // pre += h_{t-1} W_hh^T, h_{t-1} read where step t - 1 wrote it
+                let (previous, previousStride) = t == 0 ? (UnsafePointer(h), d) : (UnsafePointer(output + (t - 1) * d), length * d)
+                S.gemm(
+                    transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1, a: previous,
+                    lda: previousStride, b: whh, ldb: d, beta: 1, c: pre, ldc: stride, split: split)
+                let cellRows = { (rows: Range<Int>) in
+                    for b in rows {
+                        let (row, at) = (pre + b * stride, b * length + t)
+                        S.lstmCell(row, inputBias: bih, hiddenBias: bhh, cell: c + b * d, hidden: output + at * d, width: d)
+                        tapeGates?.advanced(by: at * width).update(from: row, count: width)
+                        tapeCells?.advanced(by: at * d).update(from: c + b * d, count: d)
                     }
                 }
+                if split { ParallelChunks.run(count: n, grain: 1, cellRows) } else { cellRows(0..<n) }
             }
-        }}}}}}}}}}
-        return (
-            Tensor(shape: [n, length, d], scalars: output),
-            Tensor(shape: [n, d], scalars: h), Tensor(shape: [n, d], scalars: c)
-        )
+            for b in 0..<n { (h + b * d).update(from: output + (b * length + length - 1) * d, count: d) }
+        }}}}
     }
 
-    /// The input projection of every step at once, `(N*L, 4D) = x W_ih^T`, up to 2^23 elements (32 MiB of Float): one
-    /// large GEMM (a batch of one would otherwise re-read `W_ih` at every step for a one-row product; batch 256 runs
-    /// 6% faster). Larger ones (nil; 117 MB at batch 1024) are projected step by step by `projectStep`, into a
-    /// buffer that stays in cache.
-    static func projectAllSteps(_ x: Tensor<S>, weights: Tensor<S>, n: Int, length: Int, width: Int) -> [S]? {
-        n * length * width <= 1 << 23 ? x.reshaped([n * length, -1]).matmul(weights, transposeOther: true).scalars : nil
-    }
-
-    /// Step `t`'s input projection, `pre (N, 4D) = x_t W_ih^T`: rows `t, L + t, ...` of `projected`
-    /// (`projectAllSteps`), or when nil one product over those rows of `x: (N*L, in)` with `weights: (4D, in)`. The
-    /// inference and the training forward both call it, so that their gates round alike.
-    static func projectStep(
-        _ x: UnsafePointer<S>, projected: UnsafePointer<S>?, t: Int, n: Int, length: Int, inputSize: Int,
-        weights: UnsafePointer<S>, into pre: UnsafeMutablePointer<S>, width: Int
-    ) {
-        if let projected {
-            for b in 0..<n { (pre + b * width).update(from: projected + (b * length + t) * width, count: width) }
-        } else {
-            S.gemm(
-                transposeA: false, transposeB: true, m: n, n: width, k: inputSize, alpha: 1, a: x + t * inputSize,
-                lda: length * inputSize, b: weights, ldb: inputSize, beta: 0, c: pre, ldc: width)
+    /// The blocks of batch rows the cores run the recurrence on, claimed one at a time: at least one per core,
+    /// 32-aligned, small enough that a step's pre-activations, `rows x 4D`, stay within 2^17 elements (512 KiB of
+    /// Float, half of a core's L2 here: at batch 1024 one block per core ran 141 ms, blocks of 128 rows 131 ms);
+    /// one block under 64 rows.
+    static func rowBlocks(_ n: Int, d: Int) -> [Range<Int>] {
+        let (alignment, aligned) = (32, (n + 31) / 32)
+        let rowsFitting = max(1, (1 << 17) / max(4 * d, 1) / alignment)  // in units of 32 rows
+        let parts = n < 2 * alignment ? 1 : min(aligned, max(ParallelChunks.cores, (aligned + rowsFitting - 1) / rowsFitting))
+        return (0..<parts).map { part in
+            min(n, part * aligned / parts * alignment)..<min(n, (part + 1) * aligned / parts * alignment)
         }
     }
 
-    /// `body` with the buffer of `array`, or nil when there is none.
-    private static func withOptionalBuffer<R>(
-        _ array: inout [S]?, _ body: (UnsafeMutablePointer<S>?) -> R
-    ) -> R {
-        guard array != nil else { return body(nil) }
-        return array!.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+    /// An array of `count` scalars whose every element the caller writes before reading (no zero-fill).
+    private static func uninitialized(_ count: Int) -> [S] {
+        [S](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
-
-    /// How many parallel chunks the pointwise part of a step is split into: one per core.
-    private static var pointwiseChunks: Int { ProcessInfo.processInfo.activeProcessorCount }
-}
-
-/// A buffer pointer handed to the parallel chunks of a step; each chunk writes its own rows only.
-private struct RowPointer<S>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<S>
-    init(_ base: UnsafeMutablePointer<S>) { self.base = base }
 }

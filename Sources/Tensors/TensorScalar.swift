@@ -6,7 +6,8 @@ public import RealModule
 ///
 /// Besides the elementary functions of `Real`, a scalar type knows its BLAS matrix product
 /// (oneDNN's `dnnl_sgemm` or OpenBLAS's `sgemm` for Float, OpenBLAS's `dgemm` for Double; split over the cores by
-/// `gemm`), its vectorized exp/tanh/erf/log over buffers (SLEEF for Float and Double) and its name in fixtures.
+/// `gemm`), its vectorized exp/tanh/erf/log over buffers and the fused pointwise half of an LSTM step (SLEEF for Float
+/// and Double) and its name in fixtures.
 public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
     /// The dtype name used in fixtures and reports: `"float32"` or `"float64"`.
     static var dtypeName: String { get }
@@ -27,6 +28,17 @@ public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringC
     static func vectorErf(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
     /// `y[i] = log(x[i])` for `i < count`, vectorized (`x` may equal `y`).
     static func vectorLog(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int)
+    /// The pointwise half of an LSTM step for one batch row, in one vectorized pass (PyTorch's gate order; `row` holds
+    /// `[i f g o]`, `d` each, `x W_ih^T + h W_hh^T`):
+    ///
+    ///     a = (row + b_ih) + b_hh,   i, f, o = 1 / (1 + exp(-a)),   g = tanh(a)
+    ///     c = f * c + i * g,         h = o * tanh(c)
+    ///
+    /// `row` is left holding `[i f g o]` activated, `cell` (`d`) is updated in place, `hidden` (`d`) receives `h`.
+    /// See `TensorScalar+VectorMath.swift`.
+    static func lstmCell(
+        _ row: UnsafeMutablePointer<Self>, inputBias: UnsafePointer<Self>, hiddenBias: UnsafePointer<Self>,
+        cell: UnsafeMutablePointer<Self>, hidden: UnsafeMutablePointer<Self>, width d: Int)
 }
 
 private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE { flag ? CblasTrans : CblasNoTrans }
