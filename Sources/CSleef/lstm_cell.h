@@ -6,9 +6,10 @@
 //     c = f * c + i * g                h = o * tanh(c)
 //
 // `row` is left holding the activated gates `[i f g o]`, `c` is updated in place and `h` receives the hidden state.
-// Each operation is the one the scalar formula names (an IEEE add, multiply or divide, no fused multiply-add; exp and
-// tanh are the kernels csleef_exp/csleef_tanh run), so the AVX-512F, AVX2 and SSE2 versions and the scalar reference
-// give bitwise the same results, wherever an element sits (a tail shorter than a vector is padded).
+// Each operation is the one the formula names (an IEEE add, multiply or divide, no fused multiply-add), wherever an
+// element sits (a tail shorter than a vector is padded). exp and tanh: for float on AVX-512F and AVX2, the inlined
+// functions below (their AVX-512F and AVX2 versions agree bit for bit, so the cell's do); on SSE2, and for double,
+// SLEEF's kernels as csleef_exp/csleef_tanh run them (u10; float tanh u35).
 #pragma once
 #include <stddef.h>
 #if defined(__clang__)
@@ -16,6 +17,89 @@
 #endif
 
 #if defined(__x86_64__)
+
+// Float exp and tanh for the cell, inlined (SLEEF's run as calls into the library, 17 and 21 cycles per 16 lanes on
+// the AVX-512 EPYC; these are a third of that). The AVX-512F and AVX2 versions run the same operations, fused
+// multiply-adds included, so they agree bit for bit (all 2^32 floats: tools/lstm_cell_functions.c, which also
+// measures their error; docs/PERFORMANCE.md).
+//
+// exp: Cephes' expf. x clamped to [-104, 89] (0 and inf beyond, NaN through); n = rint(x log2 e);
+// r = x - n ln2 in two parts (ln2 = 0.693359375 - 2.12194440e-4, exact products); exp(r) = 1 + r + r^2 P(r), P of
+// degree 5; times 2^n as 2^(n >> 1) 2^(n - (n >> 1)), so that a subnormal result is rounded once.
+#define CSLEEF_EXP_COEFFICIENTS 1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, \
+                                1.6666665459e-1f, 5.0000001201e-1f
+// tanh: Eigen's rational approximation x P(x^2) / Q(x^2), P of degree 6, Q of degree 3, x clamped to
+// [-7.90531110763549805, 7.90531110763549805] (NaN through); x itself where |x| < 2^-12 (tanh x = x - x^3/3 + ...
+// is x within 1/3 ULP there, where the rational loses the low bits of tiny x).
+#define CSLEEF_TANH_CLAMP 7.90531110763549805f
+#define CSLEEF_TANH_P -2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f, \
+                      1.48572235717979e-05f, 6.37261928875436e-04f, 4.89352455891786e-03f
+#define CSLEEF_TANH_Q 1.19825839466702e-06f, 1.18534705686654e-04f, 2.26843463243900e-03f, 4.89352518554385e-03f
+
+// `P(x)` for the coefficients listed from the highest degree down, by Horner's rule with fused multiply-adds.
+#define CSLEEF_HORNER(fma, set1, x, ...)                                                                       \
+    ({                                                                                                         \
+        const float c_[] = {__VA_ARGS__};                                                                      \
+        __typeof__(x) p_ = set1(c_[0]);                                                                        \
+        for (unsigned k_ = 1; k_ < sizeof c_ / sizeof c_[0]; k_++) p_ = fma(p_, x, set1(c_[k_]));               \
+        p_;                                                                                                    \
+    })
+
+#define CSLEEF_FAST_FUNCTIONS(attr, suffix, VT, VI, set1, min, max, add, sub, mul, div, fma, rint, toint, srai, addi,      \
+                              subi, slli, set1i, asfloat, tiny_as_is)                                           \
+    attr static inline VT csleef_fast_expf_##suffix(VT x) {                                                          \
+        x = max(set1(-104.0f), min(set1(89.0f), x));                                                            \
+        VT n = rint(mul(x, set1(1.44269504088896341f)));                                                        \
+        VT r = fma(n, set1(-0.693359375f), x);                                                                  \
+        r = fma(n, set1(2.12194440e-4f), r);                                                                    \
+        VT p = CSLEEF_HORNER(fma, set1, r, CSLEEF_EXP_COEFFICIENTS);                                            \
+        VT y = fma(p, mul(r, r), add(r, set1(1.0f)));                                                           \
+        VI ni = toint(n), half = srai(ni, 1);                                                                   \
+        VT s1 = asfloat(slli(addi(half, set1i(127)), 23)), s2 = asfloat(slli(addi(subi(ni, half), set1i(127)), 23)); \
+        return mul(mul(y, s1), s2);                                                                             \
+    }                                                                                                           \
+    attr static inline VT csleef_fast_tanhf_##suffix(VT x) {                                                         \
+        x = max(set1(-CSLEEF_TANH_CLAMP), min(set1(CSLEEF_TANH_CLAMP), x));                                     \
+        VT x2 = mul(x, x);                                                                                      \
+        VT p = mul(x, CSLEEF_HORNER(fma, set1, x2, CSLEEF_TANH_P));                                             \
+        return tiny_as_is(x, div(p, CSLEEF_HORNER(fma, set1, x2, CSLEEF_TANH_Q)));                              \
+    }
+
+#define CSLEEF_RINT512(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define CSLEEF_TINY512(x, y) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(_mm512_abs_ps(x), _mm512_set1_ps(0x1p-12f), _CMP_LT_OQ), y, x)
+#define CSLEEF_TINY256(x, y)                                                                                   \
+    _mm256_blendv_ps(y, x, _mm256_cmp_ps(_mm256_and_ps(x, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))),     \
+                                         _mm256_set1_ps(0x1p-12f), _CMP_LT_OQ))
+#define CSLEEF_RINT256(x) _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+CSLEEF_FAST_FUNCTIONS(CSLEEF_AVX512, avx512, __m512, __m512i, _mm512_set1_ps, _mm512_min_ps, _mm512_max_ps, _mm512_add_ps,
+                                    _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_fmadd_ps, CSLEEF_RINT512,
+                                    _mm512_cvtps_epi32, _mm512_srai_epi32, _mm512_add_epi32, _mm512_sub_epi32,
+                                    _mm512_slli_epi32, _mm512_set1_epi32, _mm512_castsi512_ps, CSLEEF_TINY512)
+CSLEEF_FAST_FUNCTIONS(CSLEEF_AVX2, avx2, __m256, __m256i, _mm256_set1_ps, _mm256_min_ps, _mm256_max_ps, _mm256_add_ps,
+                                  _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_fmadd_ps, CSLEEF_RINT256,
+                                  _mm256_cvtps_epi32, _mm256_srai_epi32, _mm256_add_epi32, _mm256_sub_epi32,
+                                  _mm256_slli_epi32, _mm256_set1_epi32, _mm256_castsi256_ps, CSLEEF_TINY256)
+// Array forms, for the accuracy and agreement checks.
+CSLEEF_AVX512 CSLEEF_ARRAY(csleef_fast_expf_avx512_array, float, 16, __m512, _mm512_loadu_ps, _mm512_storeu_ps,
+                           csleef_fast_expf_avx512)
+CSLEEF_AVX512 CSLEEF_ARRAY(csleef_fast_tanhf_avx512_array, float, 16, __m512, _mm512_loadu_ps, _mm512_storeu_ps,
+                           csleef_fast_tanhf_avx512)
+CSLEEF_AVX2 CSLEEF_ARRAY(csleef_fast_expf_avx2_array, float, 8, __m256, _mm256_loadu_ps, _mm256_storeu_ps,
+                         csleef_fast_expf_avx2)
+CSLEEF_AVX2 CSLEEF_ARRAY(csleef_fast_tanhf_avx2_array, float, 8, __m256, _mm256_loadu_ps, _mm256_storeu_ps,
+                         csleef_fast_tanhf_avx2)
+// The exp and tanh the float cell runs, over arrays: the functions above, or SLEEF's u10 exp and u35 tanh on a CPU
+// without AVX2 (as the cell's SSE2 version does).
+static inline void csleef_cell_expf(const float *x, float *y, ptrdiff_t n) {
+    if (csleef_has_avx512f()) csleef_fast_expf_avx512_array(x, y, n);
+    else if (csleef_has_avx2()) csleef_fast_expf_avx2_array(x, y, n);
+    else csleef_expf_sse2(x, y, n);
+}
+static inline void csleef_cell_tanhf(const float *x, float *y, ptrdiff_t n) {
+    if (csleef_has_avx512f()) csleef_fast_tanhf_avx512_array(x, y, n);
+    else if (csleef_has_avx2()) csleef_fast_tanhf_avx2_array(x, y, n);
+    else csleef_tanhf_sse2(x, y, n);
+}
 // The body for `W` lanes at offset `j` of each gate; `VT` the vector type, `P` the intrinsics' prefix and suffix.
 #define CSLEEF_LSTM_LANES(T, VT, W, load, store, set1, add, sub, mul, div, expk, tanhk)                        \
     static inline void csleef_lstm_lanes_##T##W(T *row, const T *bih, const T *bhh, T *c, T *h, ptrdiff_t d,    \
@@ -64,11 +148,11 @@
     }
 
 CSLEEF_AVX512 CSLEEF_LSTM_LANES(float, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_add_ps,
-                                _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, Sleef_expf16_u10avx512f,
-                                Sleef_tanhf16_u35avx512f)
+                                _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, csleef_fast_expf_avx512,
+                                csleef_fast_tanhf_avx512)
 CSLEEF_AVX512 CSLEEF_LSTM_ROW(csleef_lstm_cellf_avx512, float, 16)
 CSLEEF_AVX2 CSLEEF_LSTM_LANES(float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_add_ps,
-                              _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, Sleef_expf8_u10avx2, Sleef_tanhf8_u35avx2)
+                              _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, csleef_fast_expf_avx2, csleef_fast_tanhf_avx2)
 CSLEEF_AVX2 CSLEEF_LSTM_ROW(csleef_lstm_cellf_avx2, float, 8)
 CSLEEF_LSTM_LANES(float, __m128, 4, _mm_loadu_ps, _mm_storeu_ps, _mm_set1_ps, _mm_add_ps, _mm_sub_ps, _mm_mul_ps,
                   _mm_div_ps, Sleef_expf4_u10sse2, Sleef_tanhf4_u35sse2)

@@ -1,10 +1,12 @@
 import CSleef
+import Foundation
 import Testing
 import Tensors
 
 /// `TensorScalar.lstmCell`, the fused pointwise half of an LSTM step (Sources/CSleef/lstm_cell.h), computes its formula
-/// with the package's own exp and tanh, bit for bit, at every row width (full vectors and padded tails), and its
-/// AVX-512F and AVX2 versions agree bit for bit.
+/// with its exp and tanh, bit for bit, at every row width (full vectors and padded tails); its AVX-512F and AVX2
+/// versions agree bit for bit; and the float exp and tanh it inlines stay within their measured error (the maxima
+/// over every float, measured by tools/lstm_cell_functions.c: exp 1.26 ULP, tanh 4.90 ULP; docs/PERFORMANCE.md).
 @Suite struct LSTMCellKernelTests {
     /// Pre-activations spread over the gates' useful range and beyond (saturated sigmoids, tanh of +-15), biases and
     /// cell states, from a fixed linear congruential sequence.
@@ -18,13 +20,26 @@ import Tensors
                 (0..<(4 * d)).map { _ in next(1) }, (0..<d).map { _ in next(3) })
     }
 
-    /// The formula of `lstmCell` spelled out over `vectorExp` and `vectorTanh`, one operation at a time.
+    typealias Kernel<T> = (UnsafePointer<T>, UnsafeMutablePointer<T>, Int) -> Void
+
+    /// The exp and tanh the cell runs: for Float its own (`csleef_cell_expf`, `csleef_cell_tanhf`), for Double
+    /// `vectorExp` and `vectorTanh`.
+    static func cellFunctions<T: TensorScalar>(_: T.Type) -> (exp: Kernel<T>, tanh: Kernel<T>) {
+        if T.self == Float.self {
+            return (unsafeBitCast(csleef_cell_expf as Kernel<Float>, to: Kernel<T>.self),
+                    unsafeBitCast(csleef_cell_tanhf as Kernel<Float>, to: Kernel<T>.self))
+        }
+        return ({ T.vectorExp($0, $1, count: $2) }, { T.vectorTanh($0, $1, count: $2) })
+    }
+
+    /// The formula of `lstmCell` spelled out over the cell's exp and tanh, one operation at a time.
     static func composed<T: TensorScalar>(_ row: inout [T], _ bih: [T], _ bhh: [T], _ c: inout [T], d: Int) -> [T] {
+        let (exp, tanh) = cellFunctions(T.self)
         let a = (0..<(4 * d)).map { (row[$0] + bih[$0]) + bhh[$0] }
         var expNegated = a
-        T.vectorExp(a.map { 0 - $0 }, &expNegated, count: 4 * d)
+        exp(a.map { 0 - $0 }, &expNegated, 4 * d)
         var tanhG = [T](repeating: 0, count: d)
-        T.vectorTanh(Array(a[(2 * d)..<(3 * d)]), &tanhG, count: d)
+        tanh(Array(a[(2 * d)..<(3 * d)]), &tanhG, d)
         var h = [T](repeating: 0, count: d)
         for j in 0..<d {
             let (i, f) = (1 / (1 + expNegated[j]), 1 / (1 + expNegated[d + j]))
@@ -35,7 +50,7 @@ import Tensors
             h[j] = o
         }
         var tanhCell = c
-        T.vectorTanh(c, &tanhCell, count: d)
+        tanh(c, &tanhCell, d)
         return (0..<d).map { h[$0] * tanhCell[$0] }
     }
 
@@ -56,6 +71,52 @@ import Tensors
         #expect(gotRow == expectedRow, "\(T.self) d=\(d): gates")
         #expect(gotCell == expectedCell, "\(T.self) d=\(d): cell")
         #expect(gotHidden == expectedHidden, "\(T.self) d=\(d): hidden")
+    }
+
+    /// The error of the float exp and tanh the cell runs, against float64 libm, over inputs spread through the bit
+    /// patterns of the whole range (both signs; exp up to the largest finite result), asserted at the maxima measured
+    /// over every float (1.26 and 4.90 ULP) rounded up.
+    @Test(.enabled(if: csleef_has_avx2() != 0, "the CPU has no AVX2: the cell runs SLEEF's kernels"))
+    func cellFunctionsWithinTheirMeasuredError() {
+        let (exp, tanh) = Self.cellFunctions(Float.self)
+        let xs = stride(from: UInt32(0), to: 0x8000_0000, by: 997).flatMap { bits -> [Float] in
+            let x = Float(bitPattern: bits)
+            return x.isFinite ? [x, -x] : []
+        }
+        func worst(_ kernel: Kernel<Float>, _ reference: (Double) -> Double, upTo limit: Float) -> (ulps: Double, at: Float) {
+            let inputs = xs.filter { $0 <= limit }
+            var ys = [Float](repeating: 0, count: inputs.count)
+            kernel(inputs, &ys, inputs.count)
+            var worst: (ulps: Double, at: Float) = (0, 0)
+            for (x, y) in zip(inputs, ys) {
+                let exact = reference(Double(x))
+                var below = Float(exact.magnitude)  // the float just below |exact|, whose spacing is the unit
+                if Double(below) > exact.magnitude { below = below.nextDown }
+                let spacing = Double(below == 0 ? Float.leastNonzeroMagnitude : below.ulp)
+                let error = abs(Double(y) - exact) / spacing
+                if error > worst.ulps { worst = (error, x) }
+            }
+            return worst
+        }
+        let expError = worst(exp, Foundation.exp, upTo: 88.72283)
+        let tanhError = worst(tanh, Foundation.tanh, upTo: .greatestFiniteMagnitude)
+        #expect(expError.ulps <= 1.5, "exp: \(expError.ulps) ULP at \(expError.at)")
+        #expect(tanhError.ulps <= 5, "tanh: \(tanhError.ulps) ULP at \(tanhError.at)")
+    }
+
+    @Test(.enabled(if: csleef_has_avx512f() != 0, "the CPU has no AVX-512F"))
+    func cellFunctionsAgreeOnAVX512AndAVX2() {
+        let xs = stride(from: UInt64(0), to: 1 << 32, by: 1021).map { Float(bitPattern: UInt32($0)) }
+        for (name, avx512, avx2) in [
+            ("exp", csleef_fast_expf_avx512_array as Kernel<Float>, csleef_fast_expf_avx2_array as Kernel<Float>),
+            ("tanh", csleef_fast_tanhf_avx512_array, csleef_fast_tanhf_avx2_array),
+        ] {
+            var (a, b) = ([Float](repeating: 0, count: xs.count), [Float](repeating: 0, count: xs.count))
+            avx512(xs, &a, xs.count)
+            avx2(xs, &b, xs.count)
+            let differing = xs.indices.filter { a[$0].bitPattern != b[$0].bitPattern && !(a[$0].isNaN && b[$0].isNaN) }
+            #expect(differing.isEmpty, "\(name): AVX-512F and AVX2 differ at \(differing.prefix(5).map { xs[$0] })")
+        }
     }
 
     @Test(.enabled(if: csleef_has_avx512f() != 0, "the CPU has no AVX-512F"), arguments: widths)
