@@ -100,11 +100,12 @@ public struct LSTM<S: TensorScalar>: Sendable {
         let (n, length, h0, c0) = try checkedInput(x, h0: h0, c0: c0)
         let (d, layerCount) = (hiddenSize, numLayers)
         let (sequence, state) = (n * length * d, n * d)
-        // Every layer's outputs h_t, (N, L, D) each. Without the tape only two are alive at a time: layer k writes
-        // slot (K - 1 - k) % 2, so the last layer's is slot 0, and the array is cut to it at the end (no copy).
-        let slots = keepingTape ? layerCount : min(layerCount, 2)
-        let slot = { (k: Int) in keepingTape ? k : (layerCount - 1 - k) % 2 }
-        var hidden = Self.uninitialized(slots * sequence)
+        // With the tape, every layer's outputs h_t, (N, L, D) each; without it, the last layer's only: a block keeps
+        // the layers below in one scratch buffer of its own, which stays in the heap from call to call (the whole
+        // batch's, 59 MB at batch 1024, was mapped and faulted in afresh at every call). A layer above the first
+        // overwrites its input there as it goes: step t reads input step t (or all steps, at the start) before it
+        // writes output step t.
+        var hidden = Self.uninitialized((keepingTape ? layerCount : 1) * sequence)
         var gates = Self.uninitialized(keepingTape ? layerCount * n * length * 4 * d : 0)
         var cells = Self.uninitialized(keepingTape ? layerCount * sequence : 0)
         var hn = h0.scalars  // (K, N, D): layer k's h_0, then its h_L
@@ -120,17 +121,22 @@ public struct LSTM<S: TensorScalar>: Sendable {
             let (gates, cells) = keepingTape ? (gates.baseAddress, cells.baseAddress) : (nil, nil)
             ParallelChunks.run(chunks: blocks.count) { chunk in
                 let rows = blocks[chunk]
+                let blockSequence = rows.count * length * d
+                let scratch = UnsafeMutablePointer<S>.allocate(capacity: keepingTape || layerCount == 1 ? 0 : blockSequence)
+                defer { scratch.deallocate() }
+                var input = UnsafePointer(x + rows.lowerBound * length * inputSize)
                 for (k, weights) in layers.enumerated() {
-                    let inputSize = k == 0 ? self.inputSize : d
-                    let input = k == 0 ? UnsafePointer(x) : UnsafePointer(hidden + slot(k - 1) * sequence)
+                    let output = keepingTape ? hidden + k * sequence + rows.lowerBound * length * d
+                        : k == layerCount - 1 ? hidden + rows.lowerBound * length * d
+                        : scratch
                     Self.runLayer(
-                        weights, input: input + rows.lowerBound * length * inputSize, inputSize: inputSize,
-                        rows: rows.count, length: length, d: d,
-                        h: hn + k * state + rows.lowerBound * d, c: cn + k * state + rows.lowerBound * d,
-                        output: hidden + slot(k) * sequence + rows.lowerBound * length * d,
+                        weights, input: input, inputSize: k == 0 ? inputSize : d, rows: rows.count, length: length,
+                        d: d, h: hn + k * state + rows.lowerBound * d, c: cn + k * state + rows.lowerBound * d,
+                        output: output,
                         gates: gates.map { $0 + (k * n + rows.lowerBound) * length * 4 * d },
                         cells: cells.map { $0 + k * sequence + rows.lowerBound * length * d },
                         split: blocks.count == 1)
+                    input = UnsafePointer(output)
                 }
             }
         }}}}}}
@@ -149,10 +155,7 @@ public struct LSTM<S: TensorScalar>: Sendable {
                     h0: h0.select(axis: 0, k), c0: c0.select(axis: 0, k)))
             }
         }
-        let output = keepingTape ? tape[layerCount - 1].hidden : {
-            hidden.removeLast(hidden.count - sequence)  // slot 0 holds the last layer's outputs
-            return Tensor(shape: [n, length, d], scalars: hidden)
-        }()
+        let output = keepingTape ? tape[layerCount - 1].hidden : Tensor(shape: [n, length, d], scalars: hidden)
         return (Output(output: output, hn: Tensor(shape: stateShape, scalars: hn),
                        cn: Tensor(shape: stateShape, scalars: cn)), tape)
     }

@@ -58,6 +58,42 @@ import Tensors
         #expect(out.hn.select(axis: 0, 0) != out.hn.select(axis: 0, 1))
     }
 
+    /// Rows of the batch never meet: the LSTM runs blocks of rows on the cores, every layer per block, the layers
+    /// below the last in one scratch buffer per block, each over the one below. Three layers and 100 rows (two
+    /// blocks): every row's outputs are those of the row run alone (to 1e-12: a one-row product is a gemv, with
+    /// another summation order), and the inference path equals the training forward, which keeps every layer's
+    /// outputs in full, bit for bit.
+    @Test func blocksOfRowsRunTheirOwnRecurrence() throws {
+        let (n, length, input, hidden, layers) = (100, 5, 3, 4, 3)
+        let values = { (count: Int, seed: Double) in
+            Tensor<Double>(shape: [count], scalars: (0..<count).map { 0.5 * Double.sin(seed + 1.3 * Double($0)) })
+        }
+        var parameters: [String: Tensor<Double>] = [:]
+        for k in 0..<layers {
+            parameters["weight_ih_l\(k)"] = values(4 * hidden * (k == 0 ? input : hidden), Double(k)).reshaped([4 * hidden, -1])
+            parameters["weight_hh_l\(k)"] = values(4 * hidden * hidden, Double(k) + 0.5).reshaped([4 * hidden, hidden])
+            parameters["bias_ih_l\(k)"] = values(4 * hidden, Double(k) + 0.25)
+            parameters["bias_hh_l\(k)"] = values(4 * hidden, Double(k) + 0.75)
+        }
+        var store = ParameterStore(parameters)
+        let lstm = try LSTM<Double>(inputSize: input, hiddenSize: hidden, numLayers: layers, parameters: &store, prefix: "")
+        let x = values(n * length * input, 9).reshaped([n, length, input])
+        let h0 = values(layers * n * hidden, 10).reshaped([layers, n, hidden])
+        let c0 = values(layers * n * hidden, 11).reshaped([layers, n, hidden])
+        let whole = try lstm(x, h0: h0, c0: c0)
+        let tape = try lstm.forwardForTraining(x, h0: h0, c0: c0)
+        #expect(tape.output.output == whole.output && tape.output.hn == whole.hn && tape.output.cn == whole.cn)
+        for row in [0, 31, 32, 63, 64, 99] {
+            let state = { (t: Tensor<Double>) in
+                Tensor.concatenated((0..<layers).map { t.select(axis: 0, $0).select(axis: 0, row).reshaped([1, 1, hidden]) }, axis: 0)
+            }
+            let alone = try lstm(x.select(axis: 0, row).reshaped([1, length, input]), h0: state(h0), c0: state(c0))
+            let expected = whole.output.select(axis: 0, row).scalars
+            #expect(zip(alone.output.scalars, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "row \(row): outputs")
+            #expect(zip(alone.cn.scalars, state(whole.cn).scalars).allSatisfy { abs($0 - $1) < 1e-12 }, "row \(row): cn")
+        }
+    }
+
     @Test func aWrongInputSizeIsALayerError() throws {
         #expect(throws: LayerError.self) { try oneUnitLSTM()(Tensor(shape: [1, 2, 3], repeating: 0)) }
     }
