@@ -13,11 +13,16 @@ import json
 import os
 import platform
 import statistics
+import time
 import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 SWIFT = os.path.join(ROOT, ".build", "release", "LayerBenchmark")
+# A round starts this long after the other side's ended: PyTorch's OpenMP workers spin for 10-20 ms after a parallel
+# region (measured: one 10 ms tick of CPU time in the 20 ms after an AAE round, none after), which took a core from
+# a Swift round of 6 ms that followed at once (AAE: Swift median 1.62 ms interleaved against 0.90 ms alone).
+SETTLE_SECONDS = 0.05
 PYTHON_SIDE = [sys.executable, os.path.join(ROOT, "tools", "bench_layers.py")]
 
 
@@ -145,8 +150,9 @@ def main():
     peak = max(swift_gemm["sgemm_2048_gflops"], torch_gemm["sgemm_2048_gflops"])
     print(f"sgemm 2048^3: {swift_gemm['sgemm_2048_gflops']:.0f} GFLOP/s (Swift's BLAS), "
           f"{torch_gemm['sgemm_2048_gflops']:.0f} GFLOP/s ({torch_gemm['library']}); peak reference {peak:.0f} GFLOP/s")
-    print(f"rounds: {a.rounds} interleaved, {a.repeats} timed calls each after one untimed; medians over all calls (wall "
-          f"time; CPU: process CPU time of all threads per call, steadier than wall time on a loaded machine)")
+    print(f"rounds: {a.rounds} interleaved, {a.repeats} timed calls each after one untimed, each side's round "
+          f"{1000 * SETTLE_SECONDS:.0f} ms after the other's ended; medians over all calls (wall time; CPU: process CPU "
+          f"time of all threads per call, steadier than wall time on a loaded machine)")
     print()
     rows = []
     for name, description, flops in chosen:
@@ -159,6 +165,7 @@ def main():
             if r % 2:
                 order.reverse()
             for key, side in order:
+                time.sleep(SETTLE_SECONDS)
                 wall, used = side.round()
                 times[key] += wall
                 cpu[key] += used
