@@ -9,7 +9,7 @@
 // Each operation is the one the formula names (an IEEE add, multiply or divide, no fused multiply-add), wherever an
 // element sits (a tail shorter than a vector is padded). exp and tanh: for float on AVX-512F and AVX2, the inlined
 // functions below (their AVX-512F and AVX2 versions agree bit for bit, so the cell's do); on SSE2, and for double,
-// SLEEF's kernels as csleef_exp/csleef_tanh run them (u10; float tanh u35).
+// SLEEF's u10 kernels, as csleef_exp/csleef_tanh run them.
 #pragma once
 #include <stddef.h>
 #if defined(__clang__)
@@ -88,8 +88,8 @@ CSLEEF_AVX2 CSLEEF_ARRAY(csleef_fast_expf_avx2_array, float, 8, __m256, _mm256_l
                          csleef_fast_expf_avx2)
 CSLEEF_AVX2 CSLEEF_ARRAY(csleef_fast_tanhf_avx2_array, float, 8, __m256, _mm256_loadu_ps, _mm256_storeu_ps,
                          csleef_fast_tanhf_avx2)
-// The exp and tanh the float cell runs, over arrays: the functions above, or SLEEF's u10 exp and u35 tanh on a CPU
-// without AVX2 (as the cell's SSE2 version does).
+// The exp and tanh the float cell runs, over arrays: the functions above, or SLEEF's u10 exp and tanh on a CPU without
+// AVX2 (as the cell's SSE2 version does).
 static inline void csleef_cell_expf(const float *x, float *y, ptrdiff_t n) {
     if (csleef_has_avx512f()) csleef_fast_expf_avx512_array(x, y, n);
     else if (csleef_has_avx2()) csleef_fast_expf_avx2_array(x, y, n);
@@ -155,7 +155,7 @@ CSLEEF_AVX2 CSLEEF_LSTM_LANES(float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_p
                               _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, csleef_fast_expf_avx2, csleef_fast_tanhf_avx2)
 CSLEEF_AVX2 CSLEEF_LSTM_ROW(csleef_lstm_cellf_avx2, float, 8)
 CSLEEF_LSTM_LANES(float, __m128, 4, _mm_loadu_ps, _mm_storeu_ps, _mm_set1_ps, _mm_add_ps, _mm_sub_ps, _mm_mul_ps,
-                  _mm_div_ps, Sleef_expf4_u10sse2, Sleef_tanhf4_u35sse2)
+                  _mm_div_ps, Sleef_expf4_u10sse2, Sleef_tanhf4_u10sse2)
 CSLEEF_LSTM_ROW(csleef_lstm_cellf_sse2, float, 4)
 
 CSLEEF_AVX512 CSLEEF_LSTM_LANES(double, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_add_pd,
@@ -198,6 +198,6 @@ static inline void csleef_lstm_celld(double *row, const double *bih, const doubl
             h[j] = oc;                                                                                         \
         }                                                                                                      \
     }
-CSLEEF_LSTM_SCALAR(csleef_lstm_cellf, float, Sleef_expf_u10, Sleef_tanhf_u35)
+CSLEEF_LSTM_SCALAR(csleef_lstm_cellf, float, Sleef_expf_u10, Sleef_tanhf_u10)
 CSLEEF_LSTM_SCALAR(csleef_lstm_celld, double, Sleef_exp_u10, Sleef_tanh_u10)
 #endif

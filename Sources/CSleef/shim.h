@@ -2,8 +2,7 @@
 // `csleef_<fn><f|d>(x, y, n)` writes fn(x[i]) to y[i] for i < n (x == y allowed). Every element, the tail included,
 // goes through the same vector kernel (the tail is padded), so a value's result never depends on its position.
 // AVX-512F kernels when the CPU and OS have them (checked once with cpuid/xgetbv), else AVX2+FMA ones, else SSE2;
-// the u10 variants (max error 1.0 ULP), except float tanh, which runs the u35 one (3.5 ULP; 2.86 measured over every
-// float, 3.3x faster): see docs/PERFORMANCE.md for the measured figures. The AVX-512F and AVX2
+// the u10 variants (max error 1.0 ULP, see docs/PERFORMANCE.md for the measured figures). The AVX-512F and AVX2
 // kernels run the same algorithm with FMA and give bitwise the same results (checked over every float and 2^28
 // doubles, docs/PERFORMANCE.md); the SSE2 ones run without FMA and are not compared.
 #include <sleef.h>
@@ -25,8 +24,6 @@ CSLEEF_DECLARE(exp)
 CSLEEF_DECLARE(tanh)
 CSLEEF_DECLARE(erf)
 CSLEEF_DECLARE(log)
-extern __attribute__((target("avx2,fma"))) __m256 Sleef_tanhf8_u35avx2(__m256);
-extern __attribute__((target("avx512f"))) __m512 Sleef_tanhf16_u35avx512f(__m512);
 
 static inline int csleef_has_avx2(void) {
     static int cached = -1;
@@ -92,7 +89,7 @@ static inline int csleef_has_avx512f(void) {
     }
 
 CSLEEF_BOTH(exp, Sleef_expf16_u10avx512f, Sleef_expf8_u10avx2, Sleef_expf4_u10sse2, Sleef_expd4_u10avx2, Sleef_expd2_u10sse2)
-CSLEEF_BOTH(tanh, Sleef_tanhf16_u35avx512f, Sleef_tanhf8_u35avx2, Sleef_tanhf4_u35sse2, Sleef_tanhd4_u10avx2, Sleef_tanhd2_u10sse2)
+CSLEEF_BOTH(tanh, Sleef_tanhf16_u10avx512f, Sleef_tanhf8_u10avx2, Sleef_tanhf4_u10sse2, Sleef_tanhd4_u10avx2, Sleef_tanhd2_u10sse2)
 CSLEEF_BOTH(erf, Sleef_erff16_u10avx512f, Sleef_erff8_u10avx2, Sleef_erff4_u10sse2, Sleef_erfd4_u10avx2, Sleef_erfd2_u10sse2)
 CSLEEF_BOTH(log, Sleef_logf16_u10avx512f, Sleef_logf8_u10avx2, Sleef_logf4_u10sse2, Sleef_logd4_u10avx2, Sleef_logd2_u10sse2)
 
@@ -106,7 +103,7 @@ CSLEEF_BOTH(log, Sleef_logf16_u10avx512f, Sleef_logf8_u10avx2, Sleef_logf4_u10ss
         for (ptrdiff_t i = 0; i < n; i++) y[i] = sd(x[i]);                                                 \
     }
 CSLEEF_SCALAR(exp, Sleef_expf_u10, Sleef_exp_u10)
-CSLEEF_SCALAR(tanh, Sleef_tanhf_u35, Sleef_tanh_u10)
+CSLEEF_SCALAR(tanh, Sleef_tanhf_u10, Sleef_tanh_u10)
 CSLEEF_SCALAR(erf, Sleef_erff_u10, Sleef_erf_u10)
 CSLEEF_SCALAR(log, Sleef_logf_u10, Sleef_log_u10)
 #endif
