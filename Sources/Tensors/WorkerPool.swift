@@ -4,10 +4,11 @@ import Synchronization
 /// The package's worker threads: `cores - 1` threads that, with the calling thread, run the chunks of one parallel
 /// job at a time (`ParallelChunks.run`, the split products of `TensorScalar.gemm`).
 ///
-/// A worker that finishes a job spins on the job ticket for a while (about 100 µs) before it parks on a condition
-/// variable, as OpenMP's workers do: layers hand out jobs of 10-100 µs back to back (an LSTM step's product, then
-/// its gates), and waking a parked thread (or a `DispatchQueue.concurrentPerform` worker) costs about as much as such
-/// a job. The caller claims chunks too, so a job never waits for a worker to wake; a job started while another runs
+/// A worker that finishes a job spins on the job ticket for a while (2^20 polls, about 0.3 ms) before it parks on a
+/// condition variable, as OpenMP's workers do: layers hand out jobs of 10-100 µs back to back, with serial work
+/// between them, and waking a parked thread (or a `DispatchQueue.concurrentPerform` worker) costs about as much as
+/// such a job; on a virtual machine a parked thread's CPU may itself be parked by the host, and then the wake-up costs
+/// milliseconds (with 2^17 polls, about 40 µs, the AAE's median doubled on a busy host). The caller claims chunks too, so a job never waits for a worker to wake; a job started while another runs
 /// (a nested call, a second caller thread) runs its chunks in the calling thread, one after another.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(workers: min(ParallelChunks.cores, 255) - 1)
@@ -27,7 +28,7 @@ final class WorkerPool: @unchecked Sendable {
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     let workers: Int
 
-    private static let spinLimit = 1 << 17
+    private static let spinLimit = 1 << 20
 
     private init(workers: Int) {
         self.workers = max(workers, 0)
