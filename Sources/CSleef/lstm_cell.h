@@ -147,39 +147,29 @@ static inline void csleef_cell_tanhf(const float *x, float *y, ptrdiff_t n) {
         }                                                                                                      \
     }
 
-CSLEEF_AVX512 CSLEEF_LSTM_LANES(float, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_add_ps,
-                                _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, csleef_fast_expf_avx512,
-                                csleef_fast_tanhf_avx512)
-CSLEEF_AVX512 CSLEEF_LSTM_ROW(csleef_lstm_cellf_avx512, float, 16)
-CSLEEF_AVX2 CSLEEF_LSTM_LANES(float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_add_ps,
-                              _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, csleef_fast_expf_avx2, csleef_fast_tanhf_avx2)
-CSLEEF_AVX2 CSLEEF_LSTM_ROW(csleef_lstm_cellf_avx2, float, 8)
-CSLEEF_LSTM_LANES(float, __m128, 4, _mm_loadu_ps, _mm_storeu_ps, _mm_set1_ps, _mm_add_ps, _mm_sub_ps, _mm_mul_ps,
-                  _mm_div_ps, Sleef_expf4_u10sse2, Sleef_tanhf4_u10sse2)
-CSLEEF_LSTM_ROW(csleef_lstm_cellf_sse2, float, 4)
+// The three versions of the cell for one type and their dispatcher `csleef_lstm_cell<N>`: `V` is empty for float and
+// `d` for double (`__m512` / `__m512d`), `S` the intrinsics' suffix (`ps` / `pd`), then the lanes of each width and
+// the exp and tanh of each width.
+#define CSLEEF_LSTM_CELLS(T, N, V, S, W512, W256, W128, exp512, tanh512, exp256, tanh256, exp128, tanh128)           \
+    CSLEEF_AVX512 CSLEEF_LSTM_LANES(T, __m512##V, W512, _mm512_loadu_##S, _mm512_storeu_##S, _mm512_set1_##S,        \
+                                    _mm512_add_##S, _mm512_sub_##S, _mm512_mul_##S, _mm512_div_##S, exp512, tanh512) \
+    CSLEEF_AVX512 CSLEEF_LSTM_ROW(csleef_lstm_cell##N##_avx512, T, W512)                                             \
+    CSLEEF_AVX2 CSLEEF_LSTM_LANES(T, __m256##V, W256, _mm256_loadu_##S, _mm256_storeu_##S, _mm256_set1_##S,          \
+                                  _mm256_add_##S, _mm256_sub_##S, _mm256_mul_##S, _mm256_div_##S, exp256, tanh256)   \
+    CSLEEF_AVX2 CSLEEF_LSTM_ROW(csleef_lstm_cell##N##_avx2, T, W256)                                                 \
+    CSLEEF_LSTM_LANES(T, __m128##V, W128, _mm_loadu_##S, _mm_storeu_##S, _mm_set1_##S, _mm_add_##S, _mm_sub_##S,     \
+                      _mm_mul_##S, _mm_div_##S, exp128, tanh128)                                                     \
+    CSLEEF_LSTM_ROW(csleef_lstm_cell##N##_sse2, T, W128)                                                             \
+    static inline void csleef_lstm_cell##N(T *row, const T *bih, const T *bhh, T *c, T *h, ptrdiff_t d) {            \
+        if (csleef_has_avx512f()) csleef_lstm_cell##N##_avx512(row, bih, bhh, c, h, d);                               \
+        else if (csleef_has_avx2()) csleef_lstm_cell##N##_avx2(row, bih, bhh, c, h, d);                               \
+        else csleef_lstm_cell##N##_sse2(row, bih, bhh, c, h, d);                                                     \
+    }
 
-CSLEEF_AVX512 CSLEEF_LSTM_LANES(double, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_add_pd,
-                                _mm512_sub_pd, _mm512_mul_pd, _mm512_div_pd, Sleef_expd8_u10avx512f,
-                                Sleef_tanhd8_u10avx512f)
-CSLEEF_AVX512 CSLEEF_LSTM_ROW(csleef_lstm_celld_avx512, double, 8)
-CSLEEF_AVX2 CSLEEF_LSTM_LANES(double, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_set1_pd, _mm256_add_pd,
-                              _mm256_sub_pd, _mm256_mul_pd, _mm256_div_pd, Sleef_expd4_u10avx2, Sleef_tanhd4_u10avx2)
-CSLEEF_AVX2 CSLEEF_LSTM_ROW(csleef_lstm_celld_avx2, double, 4)
-CSLEEF_LSTM_LANES(double, __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_set1_pd, _mm_add_pd, _mm_sub_pd, _mm_mul_pd,
-                  _mm_div_pd, Sleef_expd2_u10sse2, Sleef_tanhd2_u10sse2)
-CSLEEF_LSTM_ROW(csleef_lstm_celld_sse2, double, 2)
-
-static inline void csleef_lstm_cellf(float *row, const float *bih, const float *bhh, float *c, float *h, ptrdiff_t d) {
-    if (csleef_has_avx512f()) csleef_lstm_cellf_avx512(row, bih, bhh, c, h, d);
-    else if (csleef_has_avx2()) csleef_lstm_cellf_avx2(row, bih, bhh, c, h, d);
-    else csleef_lstm_cellf_sse2(row, bih, bhh, c, h, d);
-}
-static inline void csleef_lstm_celld(double *row, const double *bih, const double *bhh, double *c, double *h,
-                                     ptrdiff_t d) {
-    if (csleef_has_avx512f()) csleef_lstm_celld_avx512(row, bih, bhh, c, h, d);
-    else if (csleef_has_avx2()) csleef_lstm_celld_avx2(row, bih, bhh, c, h, d);
-    else csleef_lstm_celld_sse2(row, bih, bhh, c, h, d);
-}
+CSLEEF_LSTM_CELLS(float, f, , ps, 16, 8, 4, csleef_fast_expf_avx512, csleef_fast_tanhf_avx512, csleef_fast_expf_avx2,
+                  csleef_fast_tanhf_avx2, Sleef_expf4_u10sse2, Sleef_tanhf4_u10sse2)
+CSLEEF_LSTM_CELLS(double, d, d, pd, 8, 4, 2, Sleef_expd8_u10avx512f, Sleef_tanhd8_u10avx512f, Sleef_expd4_u10avx2,
+                  Sleef_tanhd4_u10avx2, Sleef_expd2_u10sse2, Sleef_tanhd2_u10sse2)
 
 #else
 // Not x86-64: the same formula over SLEEF's scalar functions.
