@@ -162,7 +162,8 @@ public struct LSTM<S: TensorScalar>: Sendable {
 
     /// One layer over a block of `rows` batch rows, all steps: `input: (rows, L, in)`, `h, c: (rows, D)` (h_0 and c_0
     /// in, h_L and c_L out), `output: (rows, L, D)`; with the tape, `gates: (rows, L, 4D)` activated and
-    /// `cells: (rows, L, D)`. Pre-specialized: callers across modules are generic over `S`.
+    /// `cells: (rows, L, D)`. With `split` (the whole batch is one block), the products and the cells spread over the
+    /// cores; otherwise the block runs in its own thread. Pre-specialized: callers across modules are generic over `S`.
     ///
     /// The input projection of every step is one GEMM, `(rows*L, 4D) = input W_ih^T`, when it has at most 2^23
     /// elements (32 MiB of Float; else one per step into a reused `(rows, 4D)` buffer: it was 117 MB at batch 1024),
@@ -199,14 +200,16 @@ public struct LSTM<S: TensorScalar>: Sendable {
                         c: projected, ldc: width, split: split)
                 }
                 // pre += h_{t-1} W_hh^T, h_{t-1} read where step t - 1 wrote it
-                let (previous, previousStride) = t == 0 ? (UnsafePointer(h), d) : (UnsafePointer(output + (t - 1) * d), length * d)
+                let (previous, previousStride) =
+                    t == 0 ? (UnsafePointer(h), d) : (UnsafePointer(output + (t - 1) * d), length * d)
                 S.gemm(
                     transposeA: false, transposeB: true, m: n, n: width, k: d, alpha: 1, a: previous,
                     lda: previousStride, b: whh, ldb: d, beta: 1, c: pre, ldc: stride, split: split)
                 let cellRows = { (rows: Range<Int>) in
                     for b in rows {
                         let (row, at) = (pre + b * stride, b * length + t)
-                        S.lstmCell(row, inputBias: bih, hiddenBias: bhh, cell: c + b * d, hidden: output + at * d, width: d)
+                        S.lstmCell(
+                            row, inputBias: bih, hiddenBias: bhh, cell: c + b * d, hidden: output + at * d, width: d)
                         tapeGates?.advanced(by: at * width).update(from: row, count: width)
                         tapeCells?.advanced(by: at * d).update(from: c + b * d, count: d)
                     }
@@ -224,7 +227,8 @@ public struct LSTM<S: TensorScalar>: Sendable {
     static func rowBlocks(_ n: Int, d: Int) -> [Range<Int>] {
         let (alignment, aligned) = (32, (n + 31) / 32)
         let rowsFitting = max(1, (1 << 17) / max(4 * d, 1) / alignment)  // in units of 32 rows
-        let parts = n < 2 * alignment ? 1 : min(aligned, max(ParallelChunks.cores, (aligned + rowsFitting - 1) / rowsFitting))
+        let blocksFitting = (aligned + rowsFitting - 1) / rowsFitting
+        let parts = n < 2 * alignment ? 1 : min(aligned, max(ParallelChunks.cores, blocksFitting))
         return (0..<parts).map { part in
             min(n, part * aligned / parts * alignment)..<min(n, (part + 1) * aligned / parts * alignment)
         }
