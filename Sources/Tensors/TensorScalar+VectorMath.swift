@@ -3,8 +3,7 @@ internal import CSleef
 // Vectorized elementary functions over buffers: `y[i] = f(x[i])` for `i < count` (`x == y` allowed), and the LSTM
 // step's pointwise half fused over them (`lstmCell`; Sources/CSleef/lstm_cell.h).
 // Float and Double run SLEEF 3.5's u10 kernels (AVX-512F, AVX2+FMA, or SSE2 on older CPUs), the library PyTorch itself
-// uses for its vectorized exp/tanh/erf/log; any other TensorScalar falls back to its scalar
-// `Real` functions.
+// uses for its vectorized exp/tanh/erf/log; any other TensorScalar falls back to its scalar `Real` functions.
 // Accuracy, measured against the float64 answer over each function's whole input range by
 // Tests/TensorTests/VectorMathTests.swift, is recorded in docs/PERFORMANCE.md.
 

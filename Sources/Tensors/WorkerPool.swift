@@ -8,8 +8,9 @@ import Synchronization
 /// condition variable, as OpenMP's workers do: layers hand out jobs of 10-100 µs back to back, with serial work
 /// between them, and waking a parked thread (or a `DispatchQueue.concurrentPerform` worker) costs about as much as
 /// such a job; on a virtual machine a parked thread's CPU may itself be parked by the host, and then the wake-up costs
-/// milliseconds (with 2^17 polls, about 40 µs, the AAE's median doubled on a busy host). The caller claims chunks too, so a job never waits for a worker to wake; a job started while another runs
-/// (a nested call, a second caller thread) runs its chunks in the calling thread, one after another.
+/// milliseconds (with 2^17 polls, about 40 µs, the AAE's median doubled on a busy host). The caller claims chunks
+/// too, so a job never waits for a worker to wake; a job started while another runs (a nested call, a second caller
+/// thread) runs its chunks in the calling thread, one after another.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(workers: min(ParallelChunks.cores, 255) - 1)
 
