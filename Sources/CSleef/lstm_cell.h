@@ -1,13 +1,12 @@
-// The pointwise half of an LSTM step for one batch row, fused into one pass over SLEEF's vector kernels (included by
-// shim.h). PyTorch's gate order: `row` holds `[i f g o]`, each `d` wide, the row's `x W_ih^T + h W_hh^T`; then
+// The pointwise half of an LSTM step for one batch row, fused into one vectorized pass (included by shim.h). PyTorch's gate order: `row` holds `[i f g o]`, each `d` wide, the row's `x W_ih^T + h W_hh^T`; then
 //
 //     a = (row + b_ih) + b_hh
 //     i, f, o = 1 / (1 + exp(-a))      g = tanh(a)
 //     c = f * c + i * g                h = o * tanh(c)
 //
 // `row` is left holding the activated gates `[i f g o]`, `c` is updated in place and `h` receives the hidden state.
-// Each operation is the one the formula names (an IEEE add, multiply or divide, no fused multiply-add), wherever an
-// element sits (a tail shorter than a vector is padded). exp and tanh: for float on AVX-512F and AVX2, the inlined
+// Each operation of the formula is the one it names (an IEEE add, multiply or divide, no fused multiply-add), wherever
+// an element sits (a tail shorter than a vector is padded). exp and tanh: for float on AVX-512F and AVX2, the inlined
 // functions below (their AVX-512F and AVX2 versions agree bit for bit, so the cell's do); on SSE2, and for double,
 // SLEEF's u10 kernels, as csleef_exp/csleef_tanh run them.
 #pragma once
@@ -18,9 +17,9 @@
 
 #if defined(__x86_64__)
 
-// Float exp and tanh for the cell, inlined (SLEEF's run as calls into the library, 17 and 21 cycles per 16 lanes on
-// the AVX-512 EPYC; these are a third of that). The AVX-512F and AVX2 versions run the same operations, fused
-// multiply-adds included, so they agree bit for bit (all 2^32 floats: tools/lstm_cell_functions.c, which also
+// Float exp and tanh for the cell, inlined (SLEEF's run as calls into the library; with these instead of SLEEF's u10
+// exp and u35 tanh the LSTM at batch 256 went 32.4 -> 29.8 ms). The AVX-512F and AVX2 versions run the same
+// operations, fused multiply-adds included, so they agree bit for bit (all 2^32 floats: tools/lstm_cell_functions.c, which also
 // measures their error; docs/PERFORMANCE.md).
 //
 // exp: Cephes' expf. x clamped to [-104, 89] (0 and inf beyond, NaN through); n = rint(x log2 e);
@@ -66,19 +65,20 @@
     }
 
 #define CSLEEF_RINT512(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define CSLEEF_TINY512(x, y) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(_mm512_abs_ps(x), _mm512_set1_ps(0x1p-12f), _CMP_LT_OQ), y, x)
+#define CSLEEF_TINY512(x, y)                                                                                   \
+    _mm512_mask_blend_ps(_mm512_cmp_ps_mask(_mm512_abs_ps(x), _mm512_set1_ps(0x1p-12f), _CMP_LT_OQ), y, x)
 #define CSLEEF_TINY256(x, y)                                                                                   \
     _mm256_blendv_ps(y, x, _mm256_cmp_ps(_mm256_and_ps(x, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))),     \
                                          _mm256_set1_ps(0x1p-12f), _CMP_LT_OQ))
 #define CSLEEF_RINT256(x) _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-CSLEEF_FAST_FUNCTIONS(CSLEEF_AVX512, avx512, __m512, __m512i, _mm512_set1_ps, _mm512_min_ps, _mm512_max_ps, _mm512_add_ps,
-                                    _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_fmadd_ps, CSLEEF_RINT512,
-                                    _mm512_cvtps_epi32, _mm512_srai_epi32, _mm512_add_epi32, _mm512_sub_epi32,
-                                    _mm512_slli_epi32, _mm512_set1_epi32, _mm512_castsi512_ps, CSLEEF_TINY512)
-CSLEEF_FAST_FUNCTIONS(CSLEEF_AVX2, avx2, __m256, __m256i, _mm256_set1_ps, _mm256_min_ps, _mm256_max_ps, _mm256_add_ps,
-                                  _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_fmadd_ps, CSLEEF_RINT256,
-                                  _mm256_cvtps_epi32, _mm256_srai_epi32, _mm256_add_epi32, _mm256_sub_epi32,
-                                  _mm256_slli_epi32, _mm256_set1_epi32, _mm256_castsi256_ps, CSLEEF_TINY256)
+CSLEEF_FAST_FUNCTIONS(CSLEEF_AVX512, avx512, __m512, __m512i, _mm512_set1_ps, _mm512_min_ps, _mm512_max_ps,
+                      _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_fmadd_ps, CSLEEF_RINT512,
+                      _mm512_cvtps_epi32, _mm512_srai_epi32, _mm512_add_epi32, _mm512_sub_epi32, _mm512_slli_epi32,
+                      _mm512_set1_epi32, _mm512_castsi512_ps, CSLEEF_TINY512)
+CSLEEF_FAST_FUNCTIONS(CSLEEF_AVX2, avx2, __m256, __m256i, _mm256_set1_ps, _mm256_min_ps, _mm256_max_ps,
+                      _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_fmadd_ps, CSLEEF_RINT256,
+                      _mm256_cvtps_epi32, _mm256_srai_epi32, _mm256_add_epi32, _mm256_sub_epi32, _mm256_slli_epi32,
+                      _mm256_set1_epi32, _mm256_castsi256_ps, CSLEEF_TINY256)
 // Array forms, for the accuracy and agreement checks.
 CSLEEF_AVX512 CSLEEF_ARRAY(csleef_fast_expf_avx512_array, float, 16, __m512, _mm512_loadu_ps, _mm512_storeu_ps,
                            csleef_fast_expf_avx512)
@@ -100,7 +100,7 @@ static inline void csleef_cell_tanhf(const float *x, float *y, ptrdiff_t n) {
     else if (csleef_has_avx2()) csleef_fast_tanhf_avx2_array(x, y, n);
     else csleef_tanhf_sse2(x, y, n);
 }
-// The body for `W` lanes at offset `j` of each gate; `VT` the vector type, `P` the intrinsics' prefix and suffix.
+// The body for `W` lanes at offset `j` of each gate; `VT` the vector type, then its intrinsics and exp and tanh.
 #define CSLEEF_LSTM_LANES(T, VT, W, load, store, set1, add, sub, mul, div, expk, tanhk)                        \
     static inline void csleef_lstm_lanes_##T##W(T *row, const T *bih, const T *bhh, T *c, T *h, ptrdiff_t d,    \
                                                 ptrdiff_t j) {                                                  \
